@@ -1,0 +1,12 @@
+package io.wsgateway.handshake;
+
+/**
+ * Receives the outcome of every handshake that reached the gateway's endpoint, for
+ * metrics and operational statistics. Must return quickly and not throw.
+ */
+public interface HandshakeEvents {
+
+	/** Called once per handshake with how it ended. */
+	void handshake(HandshakeOutcome outcome);
+
+}

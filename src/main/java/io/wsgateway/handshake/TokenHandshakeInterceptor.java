@@ -1,0 +1,93 @@
+package io.wsgateway.handshake;
+
+import java.util.Map;
+
+import io.wsgateway.session.ClientIdentity;
+import io.wsgateway.session.HandshakeAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Authenticates the handshake: the token from {@code Authorization: Bearer}, else from the
+ * {@code access_token} query parameter, must verify; without any token the connection is
+ * anonymous if {@code gateway.security.anonymous} allows it. Everything else is 401, and
+ * the token never appears in a log line or a response.
+ */
+@Component
+public class TokenHandshakeInterceptor implements HandshakeInterceptor {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenHandshakeInterceptor.class);
+
+	private static final String BEARER = "bearer ";
+
+	private static final String QUERY_PARAMETER = "access_token";
+
+	private final JwtTokenVerifier verifier;
+
+	private final HandshakeEvents events;
+
+	private final boolean anonymous;
+
+	TokenHandshakeInterceptor(JwtTokenVerifier verifier, HandshakeEvents events, GatewaySecurityProperties properties) {
+		this.verifier = verifier;
+		this.events = events;
+		this.anonymous = properties.anonymous();
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Map<String, Object> attributes) {
+		String token = token(request);
+		String connectionId = (String) attributes.get(HandshakeAttributes.CONNECTION_ID);
+		if (token == null) {
+			if (this.anonymous) {
+				attributes.put(HandshakeAttributes.IDENTITY, ClientIdentity.anonymous(connectionId));
+				return true;
+			}
+			return unauthorized(response, "missing");
+		}
+		try {
+			attributes.put(HandshakeAttributes.IDENTITY, this.verifier.verify(token));
+			return true;
+		}
+		catch (InvalidTokenException ex) {
+			return unauthorized(response, ex.getMessage());
+		}
+	}
+
+	private boolean unauthorized(ServerHttpResponse response, String why) {
+		logger.debug("Handshake refused: token {}", why);
+		this.events.handshake(HandshakeOutcome.UNAUTHORIZED);
+		return HandshakeRejection.reject(response, HttpStatus.UNAUTHORIZED, null, "authentication required");
+	}
+
+	static String token(ServerHttpRequest request) {
+		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			String token = authorization.substring(BEARER.length()).trim();
+			if (!token.isEmpty()) {
+				return token;
+			}
+		}
+		String fromQuery = (request instanceof ServletServerHttpRequest servlet)
+				? servlet.getServletRequest().getParameter(QUERY_PARAMETER)
+				: UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(QUERY_PARAMETER);
+		return (fromQuery != null && !fromQuery.isBlank()) ? fromQuery.trim() : null;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Exception exception) {
+	}
+
+}

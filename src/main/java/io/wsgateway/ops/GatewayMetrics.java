@@ -1,0 +1,202 @@
+package io.wsgateway.ops;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.wsgateway.handshake.HandshakeEvents;
+import io.wsgateway.handshake.HandshakeOutcome;
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.OutboundFrame;
+import io.wsgateway.session.SessionEvents;
+import io.wsgateway.session.SessionRegistry;
+
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The gateway's meters, with exactly the names and tags of the metrics contract. No tag
+ * ever carries a user id, connection id or room name: message types are tagged only when
+ * a handler exists for them, everything else is {@code unknown}.
+ */
+@Component
+public class GatewayMetrics implements SessionEvents, HandshakeEvents {
+
+	static final String UNKNOWN = "unknown";
+
+	/** The {@code kind} tag of the bus counters. */
+	public enum BusKind {
+
+		ROOM, CHAT, TYPING, NOTIFICATION, PRESENCE;
+
+		String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+	private final MeterRegistry registry;
+
+	private final Map<HandshakeOutcome, Counter> handshakes = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> messagesIn = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> handling = new ConcurrentHashMap<>();
+
+	private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+
+	private final Map<BusKind, Counter> busPublished = new ConcurrentHashMap<>();
+
+	private final Map<BusKind, Counter> busDelivered = new ConcurrentHashMap<>();
+
+	private final Counter overflows;
+
+	private final Counter bytesIn;
+
+	private final Counter bytesOut;
+
+	private final Timer busRoundtrip;
+
+	private final Counter busMalformed;
+
+	private volatile Set<String> knownInbound = Set.of();
+
+	GatewayMetrics(MeterRegistry registry, @Lazy SessionRegistry sessions) {
+		this.registry = registry;
+		Gauge.builder("gateway.connections.active", sessions, SessionRegistry::size)
+			.description("Open WebSocket connections on this node")
+			.strongReference(true)
+			.register(registry);
+		Gauge.builder("gateway.users.active", sessions, SessionRegistry::userCount)
+			.description("Distinct users with an open connection on this node")
+			.strongReference(true)
+			.register(registry);
+		for (HandshakeOutcome outcome : HandshakeOutcome.values()) {
+			this.handshakes.put(outcome, Counter.builder("gateway.handshakes")
+				.description("WebSocket handshakes by outcome")
+				.tag("outcome", outcome.tag())
+				.register(registry));
+		}
+		for (BusKind kind : BusKind.values()) {
+			this.busPublished.put(kind, Counter.builder("gateway.bus.published")
+				.description("Events this node published to the bus")
+				.tag("kind", kind.tag())
+				.register(registry));
+			this.busDelivered.put(kind, Counter.builder("gateway.bus.delivered")
+				.description("Events from the bus delivered to local sessions")
+				.tag("kind", kind.tag())
+				.register(registry));
+		}
+		this.overflows = Counter.builder("gateway.send.overflows")
+			.description("Connections closed as slow consumers (4010)")
+			.register(registry);
+		this.bytesIn = Counter.builder("gateway.bytes").tag("direction", "in").baseUnit("bytes").register(registry);
+		this.bytesOut = Counter.builder("gateway.bytes").tag("direction", "out").baseUnit("bytes").register(registry);
+		this.busRoundtrip = Timer.builder("gateway.bus.roundtrip")
+			.description("Time from publishing an event to its delivery back on a node, or to the broker's confirm")
+			.publishPercentileHistogram()
+			.register(registry);
+		this.busMalformed = Counter.builder("gateway.bus.malformed")
+			.description("Events from the broker dropped because they could not be read")
+			.register(registry);
+		messagesIn(UNKNOWN);
+	}
+
+	/** Declares which inbound types are known, so that only they become tag values. */
+	public void knownInboundTypes(Collection<String> types) {
+		this.knownInbound = Set.copyOf(types);
+		types.forEach(this::messagesIn);
+	}
+
+	/** Counts one inbound message of a known {@code type}, or {@code null} when unknown or unreadable. */
+	public void messageIn(String type) {
+		String tag = (type != null && this.knownInbound.contains(type)) ? type : UNKNOWN;
+		messagesIn(tag).increment();
+	}
+
+	/** Records the time a handler took for a known {@code type}. */
+	public void handled(String type, long nanos) {
+		this.handling.computeIfAbsent(type, (key) -> Timer.builder("gateway.message.handling")
+			.description("Time to route and handle one inbound message")
+			.tag("type", key)
+			.publishPercentileHistogram()
+			.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** Counts an event published to the bus. */
+	public void busPublished(BusKind kind) {
+		this.busPublished.get(kind).increment();
+	}
+
+	/** Counts an event from the bus delivered to this node's sessions. */
+	public void busDelivered(BusKind kind) {
+		this.busDelivered.get(kind).increment();
+	}
+
+	/** Records a bus round trip. */
+	public void busRoundtrip(long nanos) {
+		this.busRoundtrip.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** Counts an unreadable event from the broker. */
+	public void busMalformed() {
+		this.busMalformed.increment();
+	}
+
+	@Override
+	public void handshake(HandshakeOutcome outcome) {
+		this.handshakes.get(outcome).increment();
+	}
+
+	@Override
+	public void opened(ClientSession session) {
+		handshake(HandshakeOutcome.ACCEPTED);
+	}
+
+	@Override
+	public void closed(ClientSession session, CloseStatus status) {
+		this.closes.computeIfAbsent(status.getCode(), (code) -> Counter.builder("gateway.closes")
+			.description("Closed connections by close code")
+			.tag("code", Integer.toString(code))
+			.register(this.registry)).increment();
+	}
+
+	@Override
+	public void frameReceived(ClientSession session, int bytes) {
+		this.bytesIn.increment(bytes);
+	}
+
+	@Override
+	public void frameSent(ClientSession session, OutboundFrame frame) {
+		this.messagesOut.computeIfAbsent(frame.type(), (type) -> Counter.builder("gateway.messages")
+			.description("WebSocket messages by direction and type")
+			.tag("direction", "out")
+			.tag("type", type)
+			.register(this.registry)).increment();
+		this.bytesOut.increment(frame.size());
+	}
+
+	@Override
+	public void sendOverflow(ClientSession session) {
+		this.overflows.increment();
+	}
+
+	private Counter messagesIn(String type) {
+		return this.messagesIn.computeIfAbsent(type, (key) -> Counter.builder("gateway.messages")
+			.description("WebSocket messages by direction and type")
+			.tag("direction", "in")
+			.tag("type", key)
+			.register(this.registry));
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.wsgateway.ops;
+
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * HTTP security: health and Prometheus are open for probes and scrapers, every other
+ * Actuator endpoint needs HTTP Basic with {@code spring.security.user.*}, and everything
+ * else, the WebSocket endpoint included, is left to the gateway's own handshake checks.
+ * Stateless, no CSRF: nothing here relies on a browser session cookie.
+ */
+@Configuration(proxyBeanMethods = false)
+class ManagementSecurityConfiguration {
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain managementSecurity(HttpSecurity http) throws Exception {
+		http.securityMatcher(EndpointRequest.toAnyEndpoint())
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to("health", "prometheus"))
+				.permitAll()
+				.anyRequest()
+				.authenticated())
+			.httpBasic(Customizer.withDefaults())
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain applicationSecurity(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.securityContext((context) -> context.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return http.build();
+	}
+
+}

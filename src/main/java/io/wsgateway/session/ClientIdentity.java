@@ -1,0 +1,34 @@
+package io.wsgateway.session;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Who a connection belongs to, as established by the handshake.
+ *
+ * @param userId the token's {@code sub}, or {@code anon-<connectionId>} for anonymous access
+ * @param roles the token's {@code roles} claim ({@code admin} unlocks admin-only types)
+ * @param clans the token's {@code clans} claim: the clans whose chat the user may join
+ * @param expiresAt when the token stops being valid (its {@code exp} plus the clock skew);
+ * {@code null} for a token without {@code exp} or for anonymous access
+ * @param anonymous whether the connection was accepted without a token
+ */
+public record ClientIdentity(String userId, Set<String> roles, Set<String> clans, Instant expiresAt,
+		boolean anonymous) {
+
+	public ClientIdentity {
+		roles = Set.copyOf(roles);
+		clans = Set.copyOf(clans);
+	}
+
+	/** Returns whether the token grants {@code role}. */
+	public boolean hasRole(String role) {
+		return this.roles.contains(role);
+	}
+
+	/** Returns the identity given to a connection accepted without a token. */
+	public static ClientIdentity anonymous(String connectionId) {
+		return new ClientIdentity("anon-" + connectionId, Set.of(), Set.of(), null, true);
+	}
+
+}

@@ -1,0 +1,365 @@
+package io.wsgateway.session;
+
+import java.time.Instant;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * One client connection: who it belongs to, what it is a member of, and the only path by
+ * which anything is sent to it.
+ *
+ * <p>{@link #send} never blocks and may be called from any number of threads at once.
+ * Frames from one thread arrive in the order that thread sent them. Frames wait in an
+ * unbounded queue whose size in bytes is bounded by {@code send-buffer-limit}: past it, or
+ * when one write stays unfinished longer than {@code send-time-limit} (checked by
+ * {@link #checkTimers}), the connection is closed with 4010 and the frames still queued
+ * are dropped, so a client that stops reading costs neither threads nor unbounded memory
+ * and never delays anyone else.
+ */
+public final class ClientSession {
+
+	private final String id;
+
+	private final ClientIdentity identity;
+
+	private final String ip;
+
+	private final String userAgent;
+
+	private final Instant connectedAt = Instant.now();
+
+	private final FrameTransport transport;
+
+	private final SendLimits limits;
+
+	private final SessionEvents events;
+
+	private final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong queuedBytes = new AtomicLong();
+
+	private final AtomicBoolean writing = new AtomicBoolean();
+
+	private final AtomicReference<CloseStatus> closeStatus = new AtomicReference<>();
+
+	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong messagesIn = new AtomicLong();
+
+	private final AtomicLong messagesOut = new AtomicLong();
+
+	private final AtomicLong bytesIn = new AtomicLong();
+
+	private final AtomicLong bytesOut = new AtomicLong();
+
+	private volatile long writeStartedNanos;
+
+	private volatile long lastInboundNanos = System.nanoTime();
+
+	private volatile long lastPingNanos = System.nanoTime();
+
+	private volatile long closeRequestedNanos;
+
+	private volatile Instant lastActiveAt = this.connectedAt;
+
+	private volatile Object rateLimiter;
+
+	ClientSession(String id, ClientIdentity identity, String ip, String userAgent, FrameTransport transport,
+			SendLimits limits, SessionEvents events) {
+		this.id = id;
+		this.identity = identity;
+		this.ip = ip;
+		this.userAgent = userAgent;
+		this.transport = transport;
+		this.limits = limits;
+		this.events = events;
+	}
+
+	/** Returns the connection id, unique on this node and across nodes. */
+	public String id() {
+		return this.id;
+	}
+
+	/** Returns the identity the handshake established. */
+	public ClientIdentity identity() {
+		return this.identity;
+	}
+
+	/** Returns the user id, a shortcut for {@code identity().userId()}. */
+	public String userId() {
+		return this.identity.userId();
+	}
+
+	/** Returns the client IP after trusted-proxy resolution. */
+	public String ip() {
+		return this.ip;
+	}
+
+	/** Returns the handshake's {@code User-Agent}, or {@code null}. */
+	public String userAgent() {
+		return this.userAgent;
+	}
+
+	/** Returns when the connection was accepted. */
+	public Instant connectedAt() {
+		return this.connectedAt;
+	}
+
+	/** Returns when the client last sent anything (a message or a pong). */
+	public Instant lastActiveAt() {
+		return this.lastActiveAt;
+	}
+
+	/** Returns the rooms this connection is a member of; the rooms feature keeps it current. */
+	public Set<String> rooms() {
+		return this.rooms;
+	}
+
+	/**
+	 * Returns this connection's subscriptions, such as {@code notifications} or
+	 * {@code clan_chat:<clanId>}; the subscribing features keep it current.
+	 */
+	public Set<String> subscriptions() {
+		return this.subscriptions;
+	}
+
+	/** Returns whether the connection is open and no close has been asked for. */
+	public boolean isOpen() {
+		return this.closeStatus.get() == null && this.transport.isOpen();
+	}
+
+	/** Returns the close status this side asked for, or {@code null}. */
+	public CloseStatus requestedCloseStatus() {
+		return this.closeStatus.get();
+	}
+
+	/** Returns messages received from the client. */
+	public long messagesIn() {
+		return this.messagesIn.get();
+	}
+
+	/** Returns messages written to the client. */
+	public long messagesOut() {
+		return this.messagesOut.get();
+	}
+
+	/** Returns UTF-8 bytes received from the client in text messages. */
+	public long bytesIn() {
+		return this.bytesIn.get();
+	}
+
+	/** Returns UTF-8 bytes written to the client in text messages. */
+	public long bytesOut() {
+		return this.bytesOut.get();
+	}
+
+	/** Returns bytes accepted by {@link #send} and not yet written. */
+	public long queuedBytes() {
+		return this.queuedBytes.get();
+	}
+
+	/**
+	 * Returns the per-connection object the message router keeps here (its rate limiter),
+	 * created on first use so that idle connections do not pay for it.
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> T rateLimiter(Supplier<T> factory) {
+		Object limiter = this.rateLimiter;
+		if (limiter == null) {
+			limiter = factory.get();
+			this.rateLimiter = limiter;
+		}
+		return (T) limiter;
+	}
+
+	/**
+	 * Queues a frame for this client and starts writing it if no write is under way.
+	 * Returns at once.
+	 * @return {@code false} if the frame was dropped because the connection is closing
+	 * or just overflowed
+	 */
+	public boolean send(OutboundFrame frame) {
+		if (this.closeStatus.get() != null) {
+			return false;
+		}
+		long before = this.queuedBytes.getAndAdd(frame.size());
+		// A lone frame larger than the limit still goes out: only a backlog marks a slow reader.
+		if (before > 0 && before + frame.size() > this.limits.bufferLimitBytes()) {
+			this.queuedBytes.addAndGet(-frame.size());
+			overflow();
+			return false;
+		}
+		this.queue.offer(frame);
+		flush();
+		return true;
+	}
+
+	/**
+	 * Closes the connection after the frames already queued have been written. Later
+	 * calls, and sends after this one, are ignored.
+	 */
+	public void close(CloseStatus status) {
+		if (this.closeStatus.compareAndSet(null, status)) {
+			this.closeRequestedNanos = System.nanoTime();
+			this.queue.offer(OutboundFrame.close(status));
+			flush();
+		}
+	}
+
+	/** Closes at once, dropping queued frames: for clients that do not read. */
+	private void overflow() {
+		if (this.closeStatus.compareAndSet(null, GatewayCloseStatus.SLOW_CONSUMER)) {
+			this.closeRequestedNanos = System.nanoTime();
+			this.queue.clear();
+			this.events.sendOverflow(this);
+			CloseStatus status = GatewayCloseStatus.SLOW_CONSUMER;
+			this.transport.close(status.getCode(), status.getReason());
+		}
+	}
+
+	void recordInbound(int bytes) {
+		this.lastInboundNanos = System.nanoTime();
+		this.lastActiveAt = Instant.now();
+		if (bytes >= 0) {
+			this.messagesIn.incrementAndGet();
+			this.bytesIn.addAndGet(bytes);
+		}
+	}
+
+	/**
+	 * Runs the connection's clocks: pings when a heartbeat is due and closes the connection
+	 * when the client went silent, its token expired, a write has been stuck too long, or a
+	 * close handshake was not answered. Called periodically by {@link SessionTimers}.
+	 */
+	void checkTimers(long now, Instant wallClock, SessionTimeouts timeouts) {
+		if (this.closeStatus.get() != null) {
+			if (now - this.closeRequestedNanos > this.limits.timeLimitNanos() && this.transport.isOpen()) {
+				this.transport.disconnect();
+			}
+			return;
+		}
+		long writeStarted = this.writeStartedNanos;
+		if (writeStarted != 0 && now - writeStarted > this.limits.timeLimitNanos()) {
+			overflow();
+			return;
+		}
+		Instant expiresAt = this.identity.expiresAt();
+		if (expiresAt != null && wallClock.isAfter(expiresAt)) {
+			close(GatewayCloseStatus.TOKEN_EXPIRED);
+			return;
+		}
+		long silent = now - this.lastInboundNanos;
+		if (silent > timeouts.idleNanos()) {
+			close(GatewayCloseStatus.IDLE_TIMEOUT);
+			return;
+		}
+		if (silent > 2 * timeouts.heartbeatNanos()) {
+			close(GatewayCloseStatus.HEARTBEAT_TIMEOUT);
+			return;
+		}
+		if (now - this.lastPingNanos >= timeouts.heartbeatNanos()) {
+			this.lastPingNanos = now;
+			this.queue.offer(OutboundFrame.PING);
+			flush();
+		}
+	}
+
+	// At most one write is outstanding. Whichever of "write returned" and "write completed"
+	// happens second continues with the next frame, so a transport that completes inline
+	// loops here instead of recursing.
+	private void flush() {
+		while (this.writing.compareAndSet(false, true)) {
+			OutboundFrame frame = this.queue.poll();
+			if (frame == null) {
+				this.writing.set(false);
+				if (this.queue.isEmpty()) {
+					return;
+				}
+				continue;
+			}
+			if (frame.closeStatus() != null) {
+				this.queue.clear();
+				this.transport.close(frame.closeStatus().getCode(), frame.closeStatus().getReason());
+				return;
+			}
+			if (this.closeStatus.get() == GatewayCloseStatus.SLOW_CONSUMER) {
+				this.queue.clear();
+				return;
+			}
+			Write write = new Write(frame);
+			this.writeStartedNanos = System.nanoTime();
+			try {
+				if (frame.isPing()) {
+					this.transport.sendPing(write::succeeded, write::failed);
+				}
+				else {
+					this.transport.sendText(frame.text(), write::succeeded, write::failed);
+				}
+			}
+			catch (RuntimeException ex) {
+				write.failed(ex);
+			}
+			if (!write.returned()) {
+				return;
+			}
+		}
+	}
+
+	private final class Write {
+
+		private final OutboundFrame frame;
+
+		private final AtomicBoolean secondArrives = new AtomicBoolean();
+
+		Write(OutboundFrame frame) {
+			this.frame = frame;
+		}
+
+		void succeeded() {
+			if (!this.frame.isPing()) {
+				ClientSession.this.messagesOut.incrementAndGet();
+				ClientSession.this.bytesOut.addAndGet(this.frame.size());
+				ClientSession.this.events.frameSent(ClientSession.this, this.frame);
+			}
+			completed();
+		}
+
+		void failed(Throwable cause) {
+			ClientSession.this.queue.clear();
+			ClientSession.this.closeStatus.compareAndSet(null, GatewayCloseStatus.SERVER_ERROR);
+			ClientSession.this.transport.disconnect();
+			completed();
+		}
+
+		private void completed() {
+			ClientSession.this.queuedBytes.addAndGet(-this.frame.size());
+			ClientSession.this.writeStartedNanos = 0;
+			ClientSession.this.writing.set(false);
+			if (!this.secondArrives.compareAndSet(false, true)) {
+				flush();
+			}
+		}
+
+		/** Returns {@code true} if the write already completed, so the caller goes on. */
+		boolean returned() {
+			return !this.secondArrives.compareAndSet(false, true);
+		}
+
+	}
+
+	@Override
+	public String toString() {
+		return "ClientSession[id=" + this.id + ", user=" + userId() + "]";
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.wsgateway.session;
+
+import java.util.function.Consumer;
+
+/**
+ * The non-blocking write side of one WebSocket connection. {@link ClientSession} calls it
+ * with at most one write outstanding at a time.
+ */
+interface FrameTransport {
+
+	/**
+	 * Starts sending a text message and returns without waiting for the network. Exactly
+	 * one of the callbacks runs when the write finished or failed, possibly on the calling
+	 * thread before this method returns.
+	 */
+	void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure);
+
+	/** Starts sending a WebSocket ping; callbacks as for {@link #sendText}. */
+	void sendPing(Runnable onSuccess, Consumer<Throwable> onFailure);
+
+	/** Starts the closing handshake with the given code and reason. */
+	void close(int code, String reason);
+
+	/** Drops the connection at once, without a closing handshake. */
+	void disconnect();
+
+	/** Returns whether the connection is still open. */
+	boolean isOpen();
+
+}
