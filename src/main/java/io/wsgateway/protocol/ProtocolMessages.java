@@ -1,5 +1,7 @@
 package io.wsgateway.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** Server messages that belong to the protocol itself rather than to one feature. */
 public final class ProtocolMessages {
 
@@ -36,6 +38,28 @@ public final class ProtocolMessages {
 		@Override
 		public String type() {
 			return "error";
+		}
+
+	}
+
+	/**
+	 * The reply to subscribing to or unsubscribing from a service.
+	 * @param service {@code notifications} or {@code clan_chat}
+	 * @param clanId the clan, for {@code clan_chat} only
+	 * @param status {@code subscribed} or {@code unsubscribed}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record SubscriptionConfirmed(String service, String clanId, String status) implements ServerMessage {
+
+		/** The {@code status} after subscribing. */
+		public static final String SUBSCRIBED = "subscribed";
+
+		/** The {@code status} after unsubscribing. */
+		public static final String UNSUBSCRIBED = "unsubscribed";
+
+		@Override
+		public String type() {
+			return "subscription_confirmed";
 		}
 
 	}

@@ -1,0 +1,93 @@
+package io.wsgateway.chat;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.wsgateway.bus.BusEvent;
+import io.wsgateway.bus.BusEventListener;
+import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.ops.GatewayMetrics;
+import io.wsgateway.protocol.Identifiers;
+import io.wsgateway.protocol.MessageCodec;
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.OutboundFrame;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers {@code chat.clan.<clanId>} events to the clan's subscribers on this node: a
+ * gateway's {@code chat} and {@code typing} frames skip the sending connection; a
+ * backend's system message {@code {"content": "…"}} (with optional {@code messageId},
+ * {@code userId} (default {@code system}), {@code messageType} (default {@code TEXT}))
+ * reaches everyone as {@code chat}.
+ */
+@Component
+class ClanEventListener implements BusEventListener {
+
+	private static final Pattern CLAN = Pattern.compile(Identifiers.PATTERN);
+
+	static final String SYSTEM_USER = "system";
+
+	private final ClanSubscriptions subscriptions;
+
+	private final MessageCodec codec;
+
+	private final GatewayMetrics metrics;
+
+	ClanEventListener(ClanSubscriptions subscriptions, MessageCodec codec, GatewayMetrics metrics) {
+		this.subscriptions = subscriptions;
+		this.codec = codec;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public String prefix() {
+		return ClanSubscriptions.KEY_PREFIX;
+	}
+
+	@Override
+	public void onEvent(BusEvent event) {
+		String clanId = event.routingKey().substring(ClanSubscriptions.KEY_PREFIX.length());
+		if (!CLAN.matcher(clanId).matches()) {
+			throw new MalformedEventException("invalid clan id");
+		}
+		boolean typing = "typing".equals(event.kind());
+		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), typing ? "typing" : "chat")
+				: this.codec.encode(fromBackend(clanId, event.body()));
+		for (ClientSession subscriber : this.subscriptions.subscribers(clanId)) {
+			if (!subscriber.id().equals(event.excludeConnection())) {
+				subscriber.send(frame);
+			}
+		}
+		this.metrics.busDelivered(typing ? GatewayMetrics.BusKind.TYPING : GatewayMetrics.BusKind.CHAT);
+	}
+
+	private ChatMessages.Chat fromBackend(String clanId, String body) {
+		JsonNode json;
+		try {
+			json = this.codec.parse(body);
+		}
+		catch (JacksonException ex) {
+			throw new MalformedEventException("body is not JSON");
+		}
+		String content = text(json, "content");
+		if (!json.isObject() || content == null) {
+			throw new MalformedEventException("chat event needs a 'content' string");
+		}
+		String messageId = text(json, "messageId");
+		String userId = text(json, "userId");
+		String messageType = text(json, "messageType");
+		return new ChatMessages.Chat((messageId != null) ? messageId : UUID.randomUUID().toString(), clanId,
+				(userId != null) ? userId : SYSTEM_USER, content,
+				(messageType != null) ? messageType : ChatHandler.DEFAULT_MESSAGE_TYPE, Instant.now());
+	}
+
+	private static String text(JsonNode json, String field) {
+		JsonNode value = json.get(field);
+		return (value != null && value.isString()) ? value.asString() : null;
+	}
+
+}

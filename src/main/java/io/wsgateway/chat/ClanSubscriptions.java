@@ -1,0 +1,89 @@
+package io.wsgateway.chat;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.wsgateway.bus.EventBus;
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.SessionEvents;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * This node's clan chat subscribers by clan. The node is bound to {@code chat.clan.<clanId>}
+ * while a session here is subscribed to that clan.
+ */
+@Component
+public class ClanSubscriptions implements SessionEvents {
+
+	static final String SERVICE = "clan_chat";
+
+	static final String KEY_PREFIX = "chat.clan.";
+
+	private final ConcurrentHashMap<String, Set<ClientSession>> byClan = new ConcurrentHashMap<>();
+
+	private final EventBus bus;
+
+	ClanSubscriptions(EventBus bus) {
+		this.bus = bus;
+	}
+
+	static String subscription(String clanId) {
+		return SERVICE + ":" + clanId;
+	}
+
+	void subscribe(String clanId, ClientSession session) {
+		session.subscriptions().add(subscription(clanId));
+		this.byClan.compute(clanId, (clan, sessions) -> {
+			Set<ClientSession> result = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
+			if (sessions == null) {
+				this.bus.bind(KEY_PREFIX + clan);
+			}
+			result.add(session);
+			return result;
+		});
+	}
+
+	void unsubscribe(String clanId, ClientSession session) {
+		session.subscriptions().remove(subscription(clanId));
+		this.byClan.computeIfPresent(clanId, (clan, sessions) -> {
+			sessions.remove(session);
+			if (sessions.isEmpty()) {
+				this.bus.unbind(KEY_PREFIX + clan);
+				return null;
+			}
+			return sessions;
+		});
+	}
+
+	static boolean isSubscribed(ClientSession session, String clanId) {
+		return session.subscriptions().contains(subscription(clanId));
+	}
+
+	/** Returns the clan's subscribed sessions on this node. */
+	Set<ClientSession> subscribers(String clanId) {
+		Set<ClientSession> sessions = this.byClan.get(clanId);
+		return (sessions != null) ? Collections.unmodifiableSet(sessions) : Set.of();
+	}
+
+	/** Returns every clan with a subscriber here and its local subscriber count. */
+	public Map<String, Integer> sizes() {
+		Map<String, Integer> sizes = new TreeMap<>();
+		this.byClan.forEach((clan, sessions) -> sizes.put(clan, sessions.size()));
+		return sizes;
+	}
+
+	@Override
+	public void closed(ClientSession session, CloseStatus status) {
+		for (String subscription : Set.copyOf(session.subscriptions())) {
+			if (subscription.startsWith(SERVICE + ":")) {
+				unsubscribe(subscription.substring(SERVICE.length() + 1), session);
+			}
+		}
+	}
+
+}

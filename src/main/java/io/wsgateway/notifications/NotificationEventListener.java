@@ -1,0 +1,108 @@
+package io.wsgateway.notifications;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import io.wsgateway.bus.BusEvent;
+import io.wsgateway.bus.BusEventListener;
+import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.ops.GatewayMetrics;
+import io.wsgateway.protocol.MessageCodec;
+import io.wsgateway.protocol.ServerMessage;
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.OutboundFrame;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers backend notifications to subscribed sessions on this node:
+ * {@code notification.user.<userId>} to that user's, {@code notification.broadcast} to
+ * all. The body is a JSON object with {@code title} and/or {@code message} (strings);
+ * {@code id} (string or number; generated if absent), {@code data} (any JSON) and
+ * {@code createdAt} (defaults to now) are optional.
+ */
+@Component
+class NotificationEventListener implements BusEventListener {
+
+	record Notification(String id, String title, String message, JsonNode data, String createdAt)
+			implements ServerMessage {
+
+		@Override
+		public String type() {
+			return "notification";
+		}
+
+	}
+
+	private final NotificationSubscriptions subscriptions;
+
+	private final MessageCodec codec;
+
+	private final GatewayMetrics metrics;
+
+	NotificationEventListener(NotificationSubscriptions subscriptions, MessageCodec codec, GatewayMetrics metrics) {
+		this.subscriptions = subscriptions;
+		this.codec = codec;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public String prefix() {
+		return NotificationSubscriptions.KEY_PREFIX;
+	}
+
+	@Override
+	public void onEvent(BusEvent event) {
+		String key = event.routingKey();
+		Set<ClientSession> targets;
+		if (key.equals(NotificationSubscriptions.BROADCAST_KEY)) {
+			targets = this.subscriptions.subscribers();
+		}
+		else if (key.startsWith(NotificationSubscriptions.USER_PREFIX)
+				&& key.length() > NotificationSubscriptions.USER_PREFIX.length()) {
+			targets = this.subscriptions.subscribers(key.substring(NotificationSubscriptions.USER_PREFIX.length()));
+		}
+		else {
+			throw new MalformedEventException("unknown notification routing key");
+		}
+		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "notification")
+				: this.codec.encode(read(event.body()));
+		for (ClientSession session : targets) {
+			session.send(frame);
+		}
+		this.metrics.busDelivered(GatewayMetrics.BusKind.NOTIFICATION);
+	}
+
+	Notification read(String body) {
+		JsonNode json;
+		try {
+			json = this.codec.parse(body);
+		}
+		catch (JacksonException ex) {
+			throw new MalformedEventException("body is not JSON");
+		}
+		if (!json.isObject()) {
+			throw new MalformedEventException("body is not a JSON object");
+		}
+		String title = text(json, "title");
+		String message = text(json, "message");
+		if (title == null && message == null) {
+			throw new MalformedEventException("notification needs a 'title' or a 'message' string");
+		}
+		JsonNode id = json.get("id");
+		String notificationId = (id != null && (id.isString() || id.isNumber())) ? id.asString()
+				: UUID.randomUUID().toString();
+		String createdAt = text(json, "createdAt");
+		return new Notification(notificationId, title, message, json.get("data"),
+				(createdAt != null) ? createdAt : Instant.now().toString());
+	}
+
+	private static String text(JsonNode json, String field) {
+		JsonNode value = json.get(field);
+		return (value != null && value.isString()) ? value.asString() : null;
+	}
+
+}

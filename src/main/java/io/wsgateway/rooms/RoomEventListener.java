@@ -1,0 +1,66 @@
+package io.wsgateway.rooms;
+
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+import io.wsgateway.bus.BusEvent;
+import io.wsgateway.bus.BusEventListener;
+import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.ops.GatewayMetrics;
+import io.wsgateway.protocol.Identifiers;
+import io.wsgateway.protocol.MessageCodec;
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.OutboundFrame;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers {@code room.<room>} events to the room's members on this node as
+ * {@code room_message}, one encoded frame for all of them. A gateway's event skips the
+ * sending connection. A backend's body is {@code {"payload": …, "from": "…"}} ({@code from}
+ * defaults to {@code system}); a body without {@code payload} is the payload itself.
+ */
+@Component
+class RoomEventListener implements BusEventListener {
+
+	private static final Pattern ROOM = Pattern.compile(Identifiers.PATTERN);
+
+	private final RoomRegistry rooms;
+
+	private final MessageCodec codec;
+
+	private final GatewayMetrics metrics;
+
+	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics) {
+		this.rooms = rooms;
+		this.codec = codec;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public String prefix() {
+		return RoomRegistry.KEY_PREFIX;
+	}
+
+	@Override
+	public void onEvent(BusEvent event) {
+		String room = event.routingKey().substring(RoomRegistry.KEY_PREFIX.length());
+		if (!ROOM.matcher(room).matches()) {
+			throw new MalformedEventException("invalid room name");
+		}
+		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "room_message")
+				: this.codec.encode(fromBackend(room, event.body()));
+		for (ClientSession member : this.rooms.members(room)) {
+			if (!member.id().equals(event.excludeConnection())) {
+				member.send(frame);
+			}
+		}
+		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
+	}
+
+	private RoomMessages.RoomMessage fromBackend(String room, String body) {
+		BackendRoomBody read = BackendRoomBody.read(this.codec, body);
+		return new RoomMessages.RoomMessage(room, read.from(), read.payload(), Instant.now());
+	}
+
+}
