@@ -1,5 +1,7 @@
 package io.wsgateway.bus;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -9,12 +11,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param type {@code local} (one node, in process) or {@code rabbitmq}
  * @param exchange topic exchange for backend-to-gateway and gateway-to-gateway events
  * @param clientExchange topic exchange for gateway-to-backend events
+ * @param confirmTimeout longest wait for the broker's publisher confirm before the sender
+ * gets {@code service_unavailable}
+ * @param circuitOpenDuration how long the circuit breaker stays open (every publish fails
+ * fast) after failures, before it lets trial publishes through
+ * @param prefetch unacknowledged events the broker may push to this node at once
  */
 @ConfigurationProperties("gateway.bus")
 public record BusProperties(
 		@DefaultValue("local") Type type,
 		@DefaultValue("gateway.events") String exchange,
-		@DefaultValue("gateway.client-events") String clientExchange) {
+		@DefaultValue("gateway.client-events") String clientExchange,
+		@DefaultValue("5s") Duration confirmTimeout,
+		@DefaultValue("5s") Duration circuitOpenDuration,
+		@DefaultValue("250") int prefetch) {
 
 	/** The bus implementation. */
 	public enum Type {

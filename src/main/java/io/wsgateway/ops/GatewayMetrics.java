@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -36,6 +37,21 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 	public enum BusKind {
 
 		ROOM, CHAT, TYPING, NOTIFICATION, PRESENCE;
+
+		/**
+		 * Returns the kind for a bus event's {@code kind} or a backend routing key's first
+		 * word; a global broadcast counts as {@code room}.
+		 */
+		public static BusKind of(String kindOrKey) {
+			String word = (kindOrKey != null) ? kindOrKey.split("\\.", 2)[0] : "";
+			return switch (word) {
+				case "chat" -> CHAT;
+				case "typing" -> TYPING;
+				case "notification" -> NOTIFICATION;
+				case "presence" -> PRESENCE;
+				default -> ROOM;
+			};
+		}
 
 		String tag() {
 			return name().toLowerCase(Locale.ROOT);
@@ -146,6 +162,14 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 	/** Records a bus round trip. */
 	public void busRoundtrip(long nanos) {
 		this.busRoundtrip.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** Registers {@code gateway.bus.connected}: 1 while the broker connection is open, else 0. */
+	public void busConnected(BooleanSupplier connected) {
+		Gauge.builder("gateway.bus.connected", connected, (state) -> state.getAsBoolean() ? 1 : 0)
+			.description("1 while this node's RabbitMQ connection is open, 0 otherwise")
+			.strongReference(true)
+			.register(this.registry);
 	}
 
 	/** Counts an unreadable event from the broker. */

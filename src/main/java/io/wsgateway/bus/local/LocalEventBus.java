@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventDispatcher;
+import io.wsgateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,16 @@ class LocalEventBus implements EventBus {
 
 	private final EventDispatcher dispatcher;
 
-	LocalEventBus(EventDispatcher dispatcher) {
+	private final GatewayMetrics metrics;
+
+	LocalEventBus(EventDispatcher dispatcher, GatewayMetrics metrics) {
 		this.dispatcher = dispatcher;
+		this.metrics = metrics;
 	}
 
 	@Override
 	public CompletionStage<Void> publish(BusEvent event) {
+		this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
 		this.dispatcher.dispatch(event);
 		return DONE;
 	}

@@ -1,0 +1,38 @@
+package io.wsgateway.bus.rabbit;
+
+import java.nio.charset.StandardCharsets;
+
+import io.wsgateway.bus.BusEvent;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+
+/**
+ * How a {@link BusEvent} travels as an AMQP message: the body as it is (JSON), and for
+ * gateway events the publishing node, kind and excluded connection as headers. A message
+ * without the origin header came from a backend.
+ */
+final class BusMessages {
+
+	static final String ORIGIN = "x-gateway-origin";
+
+	static final String KIND = "x-gateway-kind";
+
+	static final String EXCLUDE = "x-gateway-exclude";
+
+	private BusMessages() {
+	}
+
+	static BusEvent toEvent(Message message) {
+		MessageProperties properties = message.getMessageProperties();
+		return new BusEvent(properties.getReceivedRoutingKey(), header(properties, KIND),
+				new String(message.getBody(), StandardCharsets.UTF_8), header(properties, ORIGIN),
+				header(properties, EXCLUDE));
+	}
+
+	private static String header(MessageProperties properties, String name) {
+		Object value = properties.getHeader(name);
+		return (value != null) ? value.toString() : null;
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.wsgateway.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
+
+/**
+ * The RabbitMQ broker for tests, found as the design says: {@code GATEWAY_TEST_RABBITMQ_URI}
+ * if set; else a Testcontainers broker where Docker runs; else a broker on
+ * 127.0.0.1:5672 (guest/guest) if one answers; else the test fails when {@code CI} is set
+ * and is skipped with the reason otherwise.
+ *
+ * @param host broker host
+ * @param port AMQP port
+ * @param username user
+ * @param password password
+ */
+public record RabbitBroker(String host, int port, String username, String password) {
+
+	private static final String URI_VARIABLE = "GATEWAY_TEST_RABBITMQ_URI";
+
+	private static final int LOCAL_PORT = 5672;
+
+	private static RabbitBroker found;
+
+	/** Returns the broker, starting a container on first use if that is the way. */
+	public static synchronized RabbitBroker get() {
+		if (found == null) {
+			found = find();
+		}
+		return found;
+	}
+
+	/** Returns Spring Boot properties that point {@code spring.rabbitmq.*} at this broker. */
+	public String[] springProperties() {
+		return new String[] { "spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port,
+				"spring.rabbitmq.username=" + this.username, "spring.rabbitmq.password=" + this.password };
+	}
+
+	/** Returns a client connection factory for playing a backend service. */
+	public com.rabbitmq.client.ConnectionFactory clientFactory() {
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost(this.host);
+		factory.setPort(this.port);
+		factory.setUsername(this.username);
+		factory.setPassword(this.password);
+		return factory;
+	}
+
+	private static RabbitBroker find() {
+		String uri = System.getenv(URI_VARIABLE);
+		if (uri != null && !uri.isBlank()) {
+			URI parsed = URI.create(uri);
+			String[] user = (parsed.getUserInfo() != null) ? parsed.getUserInfo().split(":", 2)
+					: new String[] { "guest", "guest" };
+			return new RabbitBroker(parsed.getHost(), (parsed.getPort() > 0) ? parsed.getPort() : LOCAL_PORT, user[0],
+					(user.length > 1) ? user[1] : "");
+		}
+		if (dockerAvailable()) {
+			RabbitMQContainer container = new RabbitMQContainer("rabbitmq:4-management-alpine");
+			container.start();
+			return new RabbitBroker(container.getHost(), container.getAmqpPort(), container.getAdminUsername(),
+					container.getAdminPassword());
+		}
+		if (answers("127.0.0.1", LOCAL_PORT)) {
+			return new RabbitBroker("127.0.0.1", LOCAL_PORT, "guest", "guest");
+		}
+		String reason = "No RabbitMQ: set " + URI_VARIABLE + ", run Docker, or start a broker on 127.0.0.1:5672";
+		if (System.getenv("CI") != null) {
+			throw new IllegalStateException(reason);
+		}
+		Assumptions.abort(reason);
+		return null;
+	}
+
+	// Asking Testcontainers without any Docker endpoint only logs a page of errors.
+	private static boolean dockerAvailable() {
+		if (System.getenv("DOCKER_HOST") == null && !Files.exists(Path.of("/var/run/docker.sock"))) {
+			return false;
+		}
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	private static boolean answers(String host, int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(host, port), 1000);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}
