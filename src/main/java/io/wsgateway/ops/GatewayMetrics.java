@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -175,6 +176,36 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 	/** Counts an unreadable event from the broker. */
 	public void busMalformed() {
 		this.busMalformed.increment();
+	}
+
+	/** Returns handshakes with this outcome since start. */
+	public long handshakes(HandshakeOutcome outcome) {
+		return (long) this.handshakes.get(outcome).count();
+	}
+
+	/** Returns slow-consumer closes since start. */
+	public long overflows() {
+		return (long) this.overflows.count();
+	}
+
+	/** Returns closes since start by close code. */
+	public Map<Integer, Long> closesByCode() {
+		Map<Integer, Long> closes = new TreeMap<>();
+		this.closes.forEach((code, counter) -> closes.put(code, (long) counter.count()));
+		return closes;
+	}
+
+	/** Returns messages since start in one direction ({@code in} or {@code out}) by type. */
+	public Map<String, Long> messages(String direction) {
+		Map<String, Long> counts = new TreeMap<>();
+		("in".equals(direction) ? this.messagesIn : this.messagesOut)
+			.forEach((type, counter) -> counts.put(type, (long) counter.count()));
+		return counts;
+	}
+
+	/** Returns text bytes since start in one direction ({@code in} or {@code out}). */
+	public long bytes(String direction) {
+		return (long) ("in".equals(direction) ? this.bytesIn : this.bytesOut).count();
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.wsgateway.ops;
 
+import io.wsgateway.handshake.JwtTokenVerifier;
+
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,10 +10,12 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
  * HTTP security: health and Prometheus are open for probes and scrapers, every other
- * Actuator endpoint needs HTTP Basic with {@code spring.security.user.*}, and everything
+ * Actuator endpoint needs HTTP Basic with {@code spring.security.user.*} or a gateway JWT
+ * with role {@code admin}, and everything
  * else, the WebSocket endpoint included, is left to the gateway's own handshake checks.
  * Stateless, no CSRF: nothing here relies on a browser session cookie.
  */
@@ -20,8 +24,9 @@ class ManagementSecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain managementSecurity(HttpSecurity http) throws Exception {
+	SecurityFilterChain managementSecurity(HttpSecurity http, JwtTokenVerifier verifier) throws Exception {
 		http.securityMatcher(EndpointRequest.toAnyEndpoint())
+			.addFilterBefore(new AdminTokenAuthenticationFilter(verifier), BasicAuthenticationFilter.class)
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to("health", "prometheus"))
 				.permitAll()
 				.anyRequest()

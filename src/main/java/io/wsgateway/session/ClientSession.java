@@ -50,6 +50,8 @@ public final class ClientSession {
 
 	private final AtomicReference<CloseStatus> closeStatus = new AtomicReference<>();
 
+	private final AtomicBoolean disconnectRequested = new AtomicBoolean();
+
 	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
 
 	private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
@@ -243,7 +245,10 @@ public final class ClientSession {
 	 */
 	void checkTimers(long now, Instant wallClock, SessionTimeouts timeouts) {
 		if (this.closeStatus.get() != null) {
-			if (now - this.closeRequestedNanos > this.limits.timeLimitNanos() && this.transport.isOpen()) {
+			// Not transport.isOpen(): Jetty reports a session closed as soon as its close has
+			// started. A session still swept here has not ended (the registry drops it then).
+			if (now - this.closeRequestedNanos > this.limits.timeLimitNanos()
+					&& this.disconnectRequested.compareAndSet(false, true)) {
 				this.transport.disconnect();
 			}
 			return;

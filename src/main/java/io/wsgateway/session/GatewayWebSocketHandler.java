@@ -51,12 +51,14 @@ public class GatewayWebSocketHandler implements WebSocketHandler {
 				(String) attributes.get(HandshakeAttributes.CLIENT_IP), userAgent, new JettyFrameTransport(jetty),
 				this.limits, this.registry.frameEvents());
 		attributes.put(CLIENT_SESSION, session);
-		session.send(this.inbound.connectedFrame(session));
-		this.registry.register(session);
-		if (this.registry.isDraining()) {
-			session.close(GatewayCloseStatus.GOING_AWAY);
+		try (LogContext context = LogContext.of(session)) {
+			session.send(this.inbound.connectedFrame(session));
+			this.registry.register(session);
+			if (this.registry.isDraining()) {
+				session.close(GatewayCloseStatus.GOING_AWAY);
+			}
+			logger.debug("Connection opened from {}", session.ip());
 		}
-		logger.debug("Connection {} opened for user {} from {}", connectionId, identity.userId(), session.ip());
 	}
 
 	@Override
@@ -70,7 +72,9 @@ public class GatewayWebSocketHandler implements WebSocketHandler {
 			int bytes = OutboundFrame.utf8Length(payload);
 			session.recordInbound(bytes);
 			this.registry.frameEvents().frameReceived(session, bytes);
-			this.inbound.onMessage(session, payload);
+			try (LogContext context = LogContext.of(session)) {
+				this.inbound.onMessage(session, payload);
+			}
 		}
 		else if (message instanceof PongMessage) {
 			session.recordInbound(-1);
@@ -93,8 +97,10 @@ public class GatewayWebSocketHandler implements WebSocketHandler {
 		Map<String, Object> attributes = webSocketSession.getAttributes();
 		ClientSession session = clientSession(webSocketSession);
 		if (session != null) {
-			this.registry.unregister(session, status);
-			logger.debug("Connection {} of user {} closed with {}", session.id(), session.userId(), status.getCode());
+			try (LogContext context = LogContext.of(session)) {
+				this.registry.unregister(session, status);
+				logger.debug("Connection closed with {}", status.getCode());
+			}
 		}
 		if (attributes.remove(HandshakeAttributes.ADMISSION_LEASE) instanceof AutoCloseable lease) {
 			try {
