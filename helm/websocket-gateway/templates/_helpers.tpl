@@ -1,0 +1,170 @@
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "websocket-gateway.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+We truncate at 63 chars because some Kubernetes name fields are limited to this (by the DNS naming spec).
+If release name contains chart name it will be used as a full name.
+*/}}
+{{- define "websocket-gateway.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Create chart name and version as used by the chart label.
+*/}}
+{{- define "websocket-gateway.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels
+*/}}
+{{- define "websocket-gateway.labels" -}}
+helm.sh/chart: {{ include "websocket-gateway.chart" . }}
+{{ include "websocket-gateway.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels
+*/}}
+{{- define "websocket-gateway.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "websocket-gateway.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Create the name of the service account to use
+*/}}
+{{- define "websocket-gateway.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "websocket-gateway.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The image reference: repository@digest when a digest is given, else repository:tag.
+*/}}
+{{- define "websocket-gateway.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag | toString) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the Secret holding the JWT key and the RabbitMQ password.
+*/}}
+{{- define "websocket-gateway.secretName" -}}
+{{- default (include "websocket-gateway.fullname" .) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/*
+Whether the gateway pods talk to RabbitMQ.
+*/}}
+{{- define "websocket-gateway.rabbitmqBus" -}}
+{{- if eq (toString .Values.gateway.bus.type) "rabbitmq" }}true{{- end }}
+{{- end }}
+
+{{/*
+Name of the container port the Actuator endpoints (probes, metrics) are served on.
+*/}}
+{{- define "websocket-gateway.managementPortName" -}}
+{{- if .Values.management.port }}management{{- else }}http{{- end }}
+{{- end }}
+
+{{/*
+Checks values that the schema cannot relate to each other. Every problem found is
+reported at once, one per line.
+*/}}
+{{- define "websocket-gateway.validateValues" -}}
+{{- $errors := list }}
+{{- $rabbit := eq (include "websocket-gateway.rabbitmqBus" .) "true" }}
+{{- $existing := .Values.secrets.existingSecret }}
+{{- if and $rabbit (not .Values.rabbitmq.host) }}
+{{- $errors = append $errors "gateway.bus.type=rabbitmq needs rabbitmq.host (or set gateway.bus.type=local for a single pod)" }}
+{{- end }}
+{{- if and $rabbit (not .Values.rabbitmq.password) (not $existing) }}
+{{- $errors = append $errors "gateway.bus.type=rabbitmq needs rabbitmq.password or secrets.existingSecret holding it" }}
+{{- end }}
+{{- if not $rabbit }}
+{{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}
+{{- $errors = append $errors "gateway.bus.type=local serves one pod only: set replicaCount=1 and autoscaling.enabled=false, or use gateway.bus.type=rabbitmq" }}
+{{- end }}
+{{- end }}
+{{- if and (not .Values.gateway.security.anonymous) (not .Values.jwt.secret) (not .Values.jwt.publicKey) (not $existing) }}
+{{- $errors = append $errors "no JWT key: set jwt.secret or jwt.publicKey (or secrets.existingSecret holding one), or gateway.security.anonymous=true" }}
+{{- end }}
+{{- if and .Values.jwt.secret .Values.jwt.publicKey }}
+{{- $errors = append $errors "set only one of jwt.secret and jwt.publicKey" }}
+{{- end }}
+{{- if and .Values.jwt.secret (lt (len .Values.jwt.secret) 32) }}
+{{- $errors = append $errors "jwt.secret must be at least 32 bytes (HMAC-SHA256)" }}
+{{- end }}
+{{- if and $existing (or .Values.jwt.secret .Values.jwt.publicKey .Values.rabbitmq.password) }}
+{{- $errors = append $errors "secrets.existingSecret is set: leave jwt.secret, jwt.publicKey and rabbitmq.password empty (they would be ignored)" }}
+{{- end }}
+{{- $s := .Values.shutdown }}
+{{- $needed := add (int $s.preStopSleepSeconds) (int $s.shutdownPhaseTimeoutSeconds) }}
+{{- if le (int $s.terminationGracePeriodSeconds) $needed }}
+{{- $errors = append $errors (printf "shutdown.terminationGracePeriodSeconds (%d) must exceed shutdown.preStopSleepSeconds + shutdown.shutdownPhaseTimeoutSeconds (%d), or pods are killed before they have drained" (int $s.terminationGracePeriodSeconds) $needed) }}
+{{- end }}
+{{- if and .Values.management.port (eq (int .Values.management.port) (int .Values.containerPort)) }}
+{{- $errors = append $errors "management.port must differ from containerPort (or be null to share it)" }}
+{{- end }}
+{{- if .Values.autoscaling.enabled }}
+{{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) }}
+{{- $errors = append $errors "autoscaling.minReplicas must not exceed autoscaling.maxReplicas" }}
+{{- end }}
+{{- if and (not .Values.autoscaling.connections.enabled) (not .Values.autoscaling.targetCPUUtilizationPercentage) }}
+{{- $errors = append $errors "autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or autoscaling.connections.enabled" }}
+{{- end }}
+{{- if and .Values.autoscaling.connections.enabled (ge (int .Values.autoscaling.connections.targetAverageValue) (int .Values.gateway.admission.maxConnections)) }}
+{{- $errors = append $errors "autoscaling.connections.targetAverageValue must be below gateway.admission.maxConnections, or pods refuse clients (503) before the autoscaler adds any" }}
+{{- end }}
+{{- end }}
+{{- if and .Values.ingress.enabled (not .Values.gateway.admission.trustedProxies) }}
+{{- $errors = append $errors "ingress.enabled needs gateway.admission.trustedProxies (the ingress controller's pod CIDRs): otherwise every client shares the controller's IP and its per-IP limits" }}
+{{- end }}
+{{- if .Values.podDisruptionBudget.enabled }}
+{{- $pdb := .Values.podDisruptionBudget }}
+{{- if eq (kindIs "invalid" $pdb.minAvailable) (kindIs "invalid" $pdb.maxUnavailable) }}
+{{- $errors = append $errors "podDisruptionBudget: set exactly one of minAvailable and maxUnavailable" }}
+{{- end }}
+{{- end }}
+{{- if $errors }}
+{{- fail (printf "\n\nwebsocket-gateway: invalid values:\n- %s\n" (join "\n- " $errors)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Prometheus job of the gateway's targets: the name of the Service the ServiceMonitor
+scrapes (the Prometheus Operator's default job label).
+*/}}
+{{- define "websocket-gateway.metricsJob" -}}
+{{- if .Values.management.port }}
+{{- printf "%s-management" (include "websocket-gateway.fullname" .) }}
+{{- else }}
+{{- include "websocket-gateway.fullname" . }}
+{{- end }}
+{{- end }}
