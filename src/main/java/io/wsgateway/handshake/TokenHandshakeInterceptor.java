@@ -42,6 +42,10 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 		this.verifier = verifier;
 		this.events = events;
 		this.anonymous = properties.anonymous();
+		if (this.anonymous) {
+			logger.warn("Anonymous access is ON (gateway.security.anonymous=true): connections without a token are "
+					+ "accepted. Never use this in production.");
+		}
 	}
 
 	@Override

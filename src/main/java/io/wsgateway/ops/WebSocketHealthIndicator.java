@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 import io.wsgateway.handshake.ConnectionSlots;
 import io.wsgateway.handshake.HandshakeOutcome;
@@ -114,18 +113,14 @@ class WebSocketHealthIndicator implements HealthIndicator {
 		HealthLevelProperties limits = this.properties;
 		double load = (double) this.slots.taken() / Math.max(1, this.slots.capacity());
 		double rejectionRate = (handshakes > 0) ? (double) refused / handshakes : 0;
-		HealthLevel level = HealthLevel.HEALTHY;
+		HealthLevel level = (load >= limits.criticalLoad()) ? HealthLevel.CRITICAL
+				: (load >= limits.unhealthyLoad()) ? HealthLevel.UNHEALTHY
+						: (load >= limits.degradedLoad()) ? HealthLevel.DEGRADED : HealthLevel.HEALTHY;
 		List<String> reasons = new ArrayList<>();
-		Map<HealthLevel, Double> loadLevels = Map.of(HealthLevel.CRITICAL, limits.criticalLoad(), HealthLevel.UNHEALTHY,
-				limits.unhealthyLoad(), HealthLevel.DEGRADED, limits.degradedLoad());
-		for (HealthLevel candidate : List.of(HealthLevel.CRITICAL, HealthLevel.UNHEALTHY, HealthLevel.DEGRADED)) {
-			if (load >= loadLevels.get(candidate)) {
-				level = worst(level, candidate);
-				reasons.add(String.format("connection load %.0f%% of %d", load * 100, this.slots.capacity()));
-				break;
-			}
+		if (level != HealthLevel.HEALTHY) {
+			reasons.add(String.format("connection load %.0f%% of %d", load * 100, this.slots.capacity()));
 		}
-		if (overflows >= limits.unhealthyOverflows() || overflows >= limits.degradedOverflows()) {
+		if (overflows >= limits.degradedOverflows()) {
 			level = worst(level, (overflows >= limits.unhealthyOverflows()) ? HealthLevel.UNHEALTHY : HealthLevel.DEGRADED);
 			reasons.add(overflows + " slow-consumer close(s) in the last " + limits.window().toSeconds() + "s");
 		}
