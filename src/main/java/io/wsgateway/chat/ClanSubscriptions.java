@@ -46,6 +46,10 @@ public class ClanSubscriptions implements SessionEvents {
 			result.add(session);
 			return result;
 		});
+		if (!session.isOpen()) {
+			// Closed meanwhile (from another thread): closed() may have missed this subscription.
+			unsubscribe(clanId, session);
+		}
 	}
 
 	void unsubscribe(String clanId, ClientSession session) {

@@ -57,6 +57,10 @@ public class NotificationSubscriptions implements SessionEvents {
 			}
 			this.all.add(session);
 		}
+		if (!session.isOpen()) {
+			// Closed meanwhile (from another thread): closed() may have missed this subscription.
+			unsubscribe(session);
+		}
 	}
 
 	void unsubscribe(ClientSession session) {

@@ -49,6 +49,11 @@ public class RoomRegistry implements SessionEvents {
 			return result;
 		});
 		session.rooms().add(room);
+		if (!session.isOpen()) {
+			// Closed meanwhile (a slow consumer or a timer closes from another thread): the
+			// clean-up in closed() may have run before this room was added, so undo the join.
+			leave(room, session);
+		}
 		return members.size();
 	}
 

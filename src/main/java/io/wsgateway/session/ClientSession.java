@@ -222,7 +222,7 @@ public final class ClientSession {
 	private void overflow() {
 		if (this.closeStatus.compareAndSet(null, GatewayCloseStatus.SLOW_CONSUMER)) {
 			this.closeRequestedNanos = System.nanoTime();
-			this.queue.clear();
+			dropQueued();
 			this.events.sendOverflow(this);
 			CloseStatus status = GatewayCloseStatus.SLOW_CONSUMER;
 			this.transport.close(status.getCode(), status.getReason());
@@ -279,6 +279,14 @@ public final class ClientSession {
 		}
 	}
 
+	// Dropped frames give their bytes back so that queuedBytes() stays true after a close.
+	private void dropQueued() {
+		OutboundFrame frame;
+		while ((frame = this.queue.poll()) != null) {
+			this.queuedBytes.addAndGet(-frame.size());
+		}
+	}
+
 	// At most one write is outstanding. Whichever of "write returned" and "write completed"
 	// happens second continues with the next frame, so a transport that completes inline
 	// loops here instead of recursing.
@@ -293,12 +301,12 @@ public final class ClientSession {
 				continue;
 			}
 			if (frame.closeStatus() != null) {
-				this.queue.clear();
+				dropQueued();
 				this.transport.close(frame.closeStatus().getCode(), frame.closeStatus().getReason());
 				return;
 			}
 			if (this.closeStatus.get() == GatewayCloseStatus.SLOW_CONSUMER) {
-				this.queue.clear();
+				dropQueued();
 				return;
 			}
 			Write write = new Write(frame);
@@ -340,7 +348,7 @@ public final class ClientSession {
 		}
 
 		void failed(Throwable cause) {
-			ClientSession.this.queue.clear();
+			dropQueued();
 			ClientSession.this.closeStatus.compareAndSet(null, GatewayCloseStatus.SERVER_ERROR);
 			ClientSession.this.transport.disconnect();
 			completed();

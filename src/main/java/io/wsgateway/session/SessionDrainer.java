@@ -43,6 +43,7 @@ class SessionDrainer implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.registry.resume();
 		this.running = true;
 	}
 
@@ -73,6 +74,12 @@ class SessionDrainer implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return Integer.MAX_VALUE;
+	}
+
+	// Pausing a context (as test frameworks do with cached contexts) must not drop every client.
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 }

@@ -85,6 +85,11 @@ public class SessionRegistry {
 		return this.frameEvents;
 	}
 
+	/** Admits connections again after {@link #drain()}, when the context is started again. */
+	void resume() {
+		this.draining = false;
+	}
+
 	void register(ClientSession session) {
 		this.byId.put(session.id(), session);
 		Set<ClientSession> older = Set.of();
