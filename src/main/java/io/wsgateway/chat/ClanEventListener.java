@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.wsgateway.bus.BackendEventBodies;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
@@ -12,7 +13,6 @@ import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
@@ -66,28 +66,17 @@ class ClanEventListener implements BusEventListener {
 	}
 
 	private ChatMessages.Chat fromBackend(String clanId, String body) {
-		JsonNode json;
-		try {
-			json = this.codec.parse(body);
-		}
-		catch (JacksonException ex) {
-			throw new MalformedEventException("body is not JSON");
-		}
-		String content = text(json, "content");
+		JsonNode json = BackendEventBodies.parse(this.codec, body);
+		String content = BackendEventBodies.text(json, "content");
 		if (!json.isObject() || content == null) {
 			throw new MalformedEventException("chat event needs a 'content' string");
 		}
-		String messageId = text(json, "messageId");
-		String userId = text(json, "userId");
-		String messageType = text(json, "messageType");
+		String messageId = BackendEventBodies.text(json, "messageId");
+		String userId = BackendEventBodies.text(json, "userId");
+		String messageType = BackendEventBodies.text(json, "messageType");
 		return new ChatMessages.Chat((messageId != null) ? messageId : UUID.randomUUID().toString(), clanId,
 				(userId != null) ? userId : SYSTEM_USER, content,
 				(messageType != null) ? messageType : ChatHandler.DEFAULT_MESSAGE_TYPE, Instant.now());
-	}
-
-	private static String text(JsonNode json, String field) {
-		JsonNode value = json.get(field);
-		return (value != null && value.isString()) ? value.asString() : null;
 	}
 
 }

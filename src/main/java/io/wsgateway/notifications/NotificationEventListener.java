@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
+import io.wsgateway.bus.BackendEventBodies;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
@@ -12,7 +13,6 @@ import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
@@ -77,32 +77,21 @@ class NotificationEventListener implements BusEventListener {
 	}
 
 	Notification read(String body) {
-		JsonNode json;
-		try {
-			json = this.codec.parse(body);
-		}
-		catch (JacksonException ex) {
-			throw new MalformedEventException("body is not JSON");
-		}
+		JsonNode json = BackendEventBodies.parse(this.codec, body);
 		if (!json.isObject()) {
 			throw new MalformedEventException("body is not a JSON object");
 		}
-		String title = text(json, "title");
-		String message = text(json, "message");
+		String title = BackendEventBodies.text(json, "title");
+		String message = BackendEventBodies.text(json, "message");
 		if (title == null && message == null) {
 			throw new MalformedEventException("notification needs a 'title' or a 'message' string");
 		}
 		JsonNode id = json.get("id");
 		String notificationId = (id != null && (id.isString() || id.isNumber())) ? id.asString()
 				: UUID.randomUUID().toString();
-		String createdAt = text(json, "createdAt");
+		String createdAt = BackendEventBodies.text(json, "createdAt");
 		return new Notification(notificationId, title, message, json.get("data"),
 				(createdAt != null) ? createdAt : Instant.now().toString());
-	}
-
-	private static String text(JsonNode json, String field) {
-		JsonNode value = json.get(field);
-		return (value != null && value.isString()) ? value.asString() : null;
 	}
 
 }

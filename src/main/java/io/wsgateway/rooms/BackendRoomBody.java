@@ -1,8 +1,7 @@
 package io.wsgateway.rooms;
 
-import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.bus.BackendEventBodies;
 import io.wsgateway.protocol.MessageCodec;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,16 +14,10 @@ record BackendRoomBody(String from, JsonNode payload) {
 	static final String SYSTEM_SENDER = "system";
 
 	static BackendRoomBody read(MessageCodec codec, String body) {
-		JsonNode json;
-		try {
-			json = codec.parse(body);
-		}
-		catch (JacksonException ex) {
-			throw new MalformedEventException("body is not JSON");
-		}
+		JsonNode json = BackendEventBodies.parse(codec, body);
 		JsonNode payload = (json.isObject() && json.has("payload")) ? json.get("payload") : json;
-		JsonNode from = json.get("from");
-		return new BackendRoomBody((from != null && from.isString()) ? from.asString() : SYSTEM_SENDER, payload);
+		String from = BackendEventBodies.text(json, "from");
+		return new BackendRoomBody((from != null) ? from : SYSTEM_SENDER, payload);
 	}
 
 }
