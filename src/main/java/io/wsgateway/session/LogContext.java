@@ -15,20 +15,40 @@ public final class LogContext implements AutoCloseable {
 	/** MDC key of the user id. */
 	public static final String USER_ID = "userId";
 
-	private LogContext() {
+	private final String previousConnectionId;
+
+	private final String previousUserId;
+
+	private LogContext(String previousConnectionId, String previousUserId) {
+		this.previousConnectionId = previousConnectionId;
+		this.previousUserId = previousUserId;
 	}
 
-	/** Sets the context for this session until {@link #close()}. */
+	/**
+	 * Sets the context for this session until {@link #close()}, which restores what was
+	 * there before: one connection's work can run inside another's (a newer connection
+	 * replacing an older one closes it on the newer one's thread).
+	 */
 	public static LogContext of(ClientSession session) {
+		LogContext context = new LogContext(MDC.get(CONNECTION_ID), MDC.get(USER_ID));
 		MDC.put(CONNECTION_ID, session.id());
 		MDC.put(USER_ID, session.userId());
-		return new LogContext();
+		return context;
 	}
 
 	@Override
 	public void close() {
-		MDC.remove(CONNECTION_ID);
-		MDC.remove(USER_ID);
+		restore(CONNECTION_ID, this.previousConnectionId);
+		restore(USER_ID, this.previousUserId);
+	}
+
+	private static void restore(String key, String value) {
+		if (value != null) {
+			MDC.put(key, value);
+		}
+		else {
+			MDC.remove(key);
+		}
 	}
 
 }

@@ -80,9 +80,9 @@ class ShutdownEndToEndTests {
 
 	private int start() {
 		this.app = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
-			.properties("server.port=0", "gateway.security.jwt.secret=" + TestTokens.SECRET,
-					"spring.lifecycle.timeout-per-shutdown-phase=20s")
-			.run();
+			// Arguments, not default properties: application.yml would win over those.
+			.run("--server.port=0", "--gateway.security.jwt.secret=" + TestTokens.SECRET,
+					"--spring.lifecycle.timeout-per-shutdown-phase=20s");
 		return this.app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}
 
