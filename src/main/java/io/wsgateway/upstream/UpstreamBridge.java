@@ -1,0 +1,337 @@
+package io.wsgateway.upstream;
+
+import java.nio.ByteBuffer;
+
+import io.wsgateway.handshake.HandshakeEvents;
+import io.wsgateway.handshake.HandshakeOutcome;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection paired with its upstream connection: passes every frame through
+ * as it came (text and binary fragments, pings, pongs) and maps close codes between the
+ * two sides.
+ *
+ * <p>Backpressure: both sides demand frames explicitly, one at a time. A frame read from
+ * one side is sent to the other, and only when that send has completed is the next frame
+ * read. A side that reads slowly therefore stops the reading of the other side, and TCP
+ * flow control pushes back to the sender; the gateway holds at most one frame per
+ * direction.
+ *
+ * <p>The upstream connection is opened first, during the client's handshake; its frames
+ * are not read until the client side is open too.
+ */
+final class UpstreamBridge {
+
+	private static final Logger logger = LoggerFactory.getLogger(UpstreamBridge.class);
+
+	private final String connectionId;
+
+	private final UpstreamTarget target;
+
+	private final UpstreamProperties.Route settings;
+
+	private final UpstreamRegistry registry;
+
+	private final HandshakeEvents events;
+
+	private final ClientSide clientSide = new ClientSide();
+
+	private final UpstreamSide upstreamSide = new UpstreamSide();
+
+	private final Object lock = new Object();
+
+	private volatile Session client;
+
+	private volatile Session upstream;
+
+	// guarded by lock
+	private boolean clientClosed;
+
+	private boolean upstreamClosed;
+
+	private boolean abandoned;
+
+	private int upstreamCloseCode;
+
+	private String upstreamCloseReason;
+
+	private AutoCloseable lease;
+
+	UpstreamBridge(String connectionId, UpstreamTarget target, UpstreamProperties.Route settings,
+			UpstreamRegistry registry, HandshakeEvents events) {
+		this.connectionId = connectionId;
+		this.target = target;
+		this.settings = settings;
+		this.registry = registry;
+		this.events = events;
+	}
+
+	/** Returns the listener of the client side, handed to Jetty when the client is upgraded. */
+	Session.Listener clientListener() {
+		return this.clientSide;
+	}
+
+	/** Returns the listener of the upstream side, handed to Jetty's client when connecting. */
+	Session.Listener upstreamListener() {
+		return this.upstreamSide;
+	}
+
+	UpstreamTarget target() {
+		return this.target;
+	}
+
+	/** Returns the subprotocol the upstream accepted, for the client's 101; {@code null} if none. */
+	String subprotocol() {
+		Session upstream = this.upstream;
+		String protocol = (upstream != null) ? upstream.getUpgradeResponse().getAcceptedSubProtocol() : null;
+		return (protocol != null && !protocol.isEmpty()) ? protocol : null;
+	}
+
+	/**
+	 * Called during the client's upgrade with the connection's admission slot, which is
+	 * given back when the client side closes.
+	 */
+	void adoptLease(Object lease) {
+		if (lease instanceof AutoCloseable closeable) {
+			synchronized (this.lock) {
+				this.lease = closeable;
+			}
+		}
+	}
+
+	/**
+	 * Called when the client will never be attached (its upgrade failed, or the attempt
+	 * timed out): closes the upstream connection now or as soon as it opens.
+	 */
+	void abandon() {
+		Session upstream;
+		synchronized (this.lock) {
+			this.abandoned = true;
+			upstream = this.upstreamClosed ? null : this.upstream;
+		}
+		if (upstream != null) {
+			upstream.close(CloseCodes.GOING_AWAY, "client handshake failed", Callback.NOOP);
+		}
+	}
+
+	/** Called on shutdown: closes both sides with 1001. */
+	void shutdown() {
+		Session client;
+		Session upstream;
+		synchronized (this.lock) {
+			client = this.clientClosed ? null : this.client;
+			upstream = this.upstreamClosed ? null : this.upstream;
+		}
+		if (client != null) {
+			client.close(CloseCodes.GOING_AWAY, "gateway shutting down", Callback.NOOP);
+		}
+		if (upstream != null) {
+			upstream.close(CloseCodes.GOING_AWAY, "gateway shutting down", Callback.NOOP);
+		}
+	}
+
+	private void configure(Session session) {
+		session.setIdleTimeout(this.settings.idleTimeout());
+		session.setMaxFrameSize(this.settings.maxFrameSize().toBytes());
+		// frames leave as they came; none is larger than max-frame-size anyway
+		session.setAutoFragment(false);
+	}
+
+	private void upstreamOpened(Session session) {
+		configure(session);
+		boolean abandon;
+		synchronized (this.lock) {
+			this.upstream = session;
+			abandon = this.abandoned;
+		}
+		this.target.opened();
+		this.registry.opened(this);
+		if (abandon) {
+			session.close(CloseCodes.GOING_AWAY, "client handshake failed", Callback.NOOP);
+		}
+	}
+
+	private void clientOpened(Session session) {
+		configure(session);
+		boolean upstreamGone;
+		int code;
+		String reason;
+		synchronized (this.lock) {
+			this.client = session;
+			upstreamGone = this.upstreamClosed;
+			code = this.upstreamCloseCode;
+			reason = this.upstreamCloseReason;
+		}
+		this.events.handshake(HandshakeOutcome.ACCEPTED);
+		logger.debug("Connection {} proxied to upstream {}", this.connectionId, this.target);
+		if (upstreamGone) {
+			session.close(CloseCodes.toClient(code), CloseCodes.toClientReason(code, reason), Callback.NOOP);
+			return;
+		}
+		session.demand();
+		this.upstream.demand();
+	}
+
+	private void clientClosed(int code, String reason) {
+		Session upstream;
+		AutoCloseable lease;
+		synchronized (this.lock) {
+			if (this.clientClosed) {
+				return;
+			}
+			this.clientClosed = true;
+			upstream = this.upstreamClosed ? null : this.upstream;
+			lease = this.lease;
+			this.lease = null;
+		}
+		logger.debug("Connection {} closed by the client with {}", this.connectionId, code);
+		release(lease);
+		if (upstream != null) {
+			upstream.close(CloseCodes.toUpstream(code), CloseCodes.toUpstreamReason(code, reason), Callback.NOOP);
+		}
+	}
+
+	private void upstreamClosed(int code, String reason) {
+		Session client;
+		boolean opened;
+		synchronized (this.lock) {
+			if (this.upstreamClosed) {
+				return;
+			}
+			this.upstreamClosed = true;
+			this.upstreamCloseCode = code;
+			this.upstreamCloseReason = reason;
+			opened = this.upstream != null;
+			client = this.clientClosed ? null : this.client;
+		}
+		logger.debug("Connection {}: upstream {} closed with {}", this.connectionId, this.target, code);
+		if (opened) {
+			this.target.closed();
+			this.registry.closed(this);
+		}
+		if (client != null) {
+			client.close(CloseCodes.toClient(code), CloseCodes.toClientReason(code, reason), Callback.NOOP);
+		}
+	}
+
+	private void release(AutoCloseable lease) {
+		if (lease == null) {
+			return;
+		}
+		try {
+			lease.close();
+		}
+		catch (Exception ex) {
+			logger.error("Could not release the admission slot of connection {}", this.connectionId, ex);
+		}
+	}
+
+	/**
+	 * Returns the callback of sending one frame from {@code source} to {@code destination}:
+	 * completes the received frame and only then asks {@code source} for the next one.
+	 */
+	private Callback relay(Session source, Session destination, Callback received) {
+		return Callback.from(() -> {
+			received.succeed();
+			source.demand();
+		}, (failure) -> {
+			received.fail(failure);
+			logger.debug("Connection {}: relaying a frame failed: {}", this.connectionId, failure.toString());
+			// The destination's own close notification closes the source with a mapped code;
+			// reading on lets the source's closing handshake complete meanwhile.
+			if (destination.isOpen()) {
+				destination.close(CloseCodes.SERVER_ERROR, "relay failed", Callback.NOOP);
+			}
+			source.demand();
+		});
+	}
+
+	/**
+	 * Jetty's listener of the client's connection; frames go to the upstream. Public only
+	 * because Jetty calls listeners through method handles, which need a public class.
+	 */
+	public final class ClientSide implements Session.Listener {
+
+		@Override
+		public void onWebSocketOpen(Session session) {
+			clientOpened(session);
+		}
+
+		@Override
+		public void onWebSocketPartialText(String payload, boolean last) {
+			upstream.sendPartialText(payload, last, relay(client, upstream, Callback.NOOP));
+		}
+
+		@Override
+		public void onWebSocketPartialBinary(ByteBuffer payload, boolean last, Callback callback) {
+			upstream.sendPartialBinary(payload, last, relay(client, upstream, callback));
+		}
+
+		@Override
+		public void onWebSocketPing(ByteBuffer payload) {
+			upstream.sendPing(payload, relay(client, upstream, Callback.NOOP));
+		}
+
+		@Override
+		public void onWebSocketPong(ByteBuffer payload) {
+			upstream.sendPong(payload, relay(client, upstream, Callback.NOOP));
+		}
+
+		@Override
+		public void onWebSocketError(Throwable cause) {
+			logger.debug("Connection {}: client side error: {}", connectionId, cause.toString());
+		}
+
+		@Override
+		public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+			clientClosed(statusCode, reason);
+			callback.succeed();
+		}
+
+	}
+
+	/** Jetty's listener of the upstream connection; frames go to the client. Public for Jetty, as {@link ClientSide}. */
+	public final class UpstreamSide implements Session.Listener {
+
+		@Override
+		public void onWebSocketOpen(Session session) {
+			upstreamOpened(session);
+		}
+
+		@Override
+		public void onWebSocketPartialText(String payload, boolean last) {
+			client.sendPartialText(payload, last, relay(upstream, client, Callback.NOOP));
+		}
+
+		@Override
+		public void onWebSocketPartialBinary(ByteBuffer payload, boolean last, Callback callback) {
+			client.sendPartialBinary(payload, last, relay(upstream, client, callback));
+		}
+
+		@Override
+		public void onWebSocketPing(ByteBuffer payload) {
+			client.sendPing(payload, relay(upstream, client, Callback.NOOP));
+		}
+
+		@Override
+		public void onWebSocketPong(ByteBuffer payload) {
+			client.sendPong(payload, relay(upstream, client, Callback.NOOP));
+		}
+
+		@Override
+		public void onWebSocketError(Throwable cause) {
+			logger.debug("Connection {}: upstream side error: {}", connectionId, cause.toString());
+		}
+
+		@Override
+		public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+			upstreamClosed(statusCode, reason);
+			callback.succeed();
+		}
+
+	}
+
+}
