@@ -41,4 +41,13 @@ public interface EventBus {
 	/** Returns whether the bus can reach other nodes and backends right now. */
 	boolean isConnected();
 
+	/**
+	 * Returns whether events published here can reach other gateway nodes at all:
+	 * {@code false} for the in-process bus, where this node is the whole cluster and
+	 * features that exchange cluster state (presence) keep it to themselves.
+	 */
+	default boolean reachesOtherNodes() {
+		return false;
+	}
+
 }

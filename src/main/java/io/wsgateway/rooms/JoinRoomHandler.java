@@ -2,6 +2,7 @@ package io.wsgateway.rooms;
 
 import java.util.concurrent.CompletionStage;
 
+import io.wsgateway.presence.ClusterPresence;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageHandler;
 import io.wsgateway.protocol.ServerMessage;
@@ -11,18 +12,26 @@ import jakarta.validation.constraints.Pattern;
 
 import org.springframework.stereotype.Component;
 
-/** {@code join_room {room}} → {@code room_joined {room, members}}. */
+/**
+ * {@code join_room {room, presence?}} → {@code room_joined {room, members}}, where
+ * {@code members} counts the room's connections on every node. With {@code presence: true}
+ * the connection also receives {@code presence {room, userId, action}} as users join and
+ * leave the room.
+ */
 @Component
 class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 
 	record JoinRoom(@NotNull(message = "is required") @Pattern(regexp = Identifiers.PATTERN,
-			message = Identifiers.MESSAGE) String room) {
+			message = Identifiers.MESSAGE) String room, Boolean presence) {
 	}
 
 	private final RoomRegistry rooms;
 
-	JoinRoomHandler(RoomRegistry rooms) {
+	private final ClusterPresence presence;
+
+	JoinRoomHandler(RoomRegistry rooms, ClusterPresence presence) {
 		this.rooms = rooms;
+		this.presence = presence;
 	}
 
 	@Override
@@ -38,7 +47,9 @@ class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, JoinRoom message) {
 		int members = this.rooms.join(message.room(), session);
-		return MessageHandler.reply(new RoomMessages.RoomJoined(message.room(), members));
+		this.presence.joined(session, message.room(), Boolean.TRUE.equals(message.presence()));
+		return MessageHandler
+			.reply(new RoomMessages.RoomJoined(message.room(), members + this.presence.remoteMembers(message.room())));
 	}
 
 }

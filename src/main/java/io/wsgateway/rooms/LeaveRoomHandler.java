@@ -2,6 +2,7 @@ package io.wsgateway.rooms;
 
 import java.util.concurrent.CompletionStage;
 
+import io.wsgateway.presence.ClusterPresence;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageHandler;
 import io.wsgateway.protocol.ServerMessage;
@@ -21,8 +22,11 @@ class LeaveRoomHandler implements MessageHandler<LeaveRoomHandler.LeaveRoom> {
 
 	private final RoomRegistry rooms;
 
-	LeaveRoomHandler(RoomRegistry rooms) {
+	private final ClusterPresence presence;
+
+	LeaveRoomHandler(RoomRegistry rooms, ClusterPresence presence) {
 		this.rooms = rooms;
+		this.presence = presence;
 	}
 
 	@Override
@@ -38,6 +42,7 @@ class LeaveRoomHandler implements MessageHandler<LeaveRoomHandler.LeaveRoom> {
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, LeaveRoom message) {
 		this.rooms.leave(message.room(), session);
+		this.presence.left(session, message.room());
 		return MessageHandler.reply(new RoomMessages.RoomLeft(message.room()));
 	}
 

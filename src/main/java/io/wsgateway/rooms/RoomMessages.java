@@ -11,7 +11,7 @@ final class RoomMessages {
 	private RoomMessages() {
 	}
 
-	/** {@code members}: the room's member count on this node (the whole cluster's where presence knows it). */
+	/** {@code members}: the room's member connections on every node (the other nodes' as presence last heard). */
 	record RoomJoined(String room, int members) implements ServerMessage {
 
 		@Override

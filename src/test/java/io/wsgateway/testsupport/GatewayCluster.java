@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -105,8 +107,15 @@ public final class GatewayCluster implements AutoCloseable {
 		all.addAll(List.of(this.broker.springProperties()));
 		all.addAll(this.properties);
 		all.addAll(List.of(extraProperties));
+		// A name given twice would bind as a list: the later value wins instead.
+		Map<String, String> byName = new LinkedHashMap<>();
+		for (String property : all) {
+			String[] nameAndValue = property.split("=", 2);
+			byName.put(nameAndValue[0], nameAndValue[1]);
+		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
-			.run(all.stream().map((property) -> "--" + property).toArray(String[]::new));
+			.run(byName.entrySet().stream().map((property) -> "--" + property.getKey() + "=" + property.getValue())
+				.toArray(String[]::new));
 		Node node = new Node(nodeId, context);
 		this.nodes.add(node);
 		await().atMost(WAIT).until(() -> node.bean(EventBus.class).isConnected());

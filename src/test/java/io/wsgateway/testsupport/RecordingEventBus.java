@@ -91,6 +91,11 @@ public final class RecordingEventBus implements EventBus {
 		return (this.delegate != null) ? this.delegate.isConnected() : this.connected;
 	}
 
+	@Override
+	public boolean reachesOtherNodes() {
+		return this.delegate != null && this.delegate.reachesOtherNodes();
+	}
+
 	/** Sets what {@link #isConnected()} answers when not wrapping another bus. */
 	public void connected(boolean connected) {
 		this.connected = connected;

@@ -61,4 +61,9 @@ class LocalEventBus implements EventBus {
 		return true;
 	}
 
+	@Override
+	public boolean reachesOtherNodes() {
+		return false;
+	}
+
 }

@@ -152,6 +152,11 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		return this.connected && this.circuitBreaker.getState() != CircuitBreaker.State.OPEN;
 	}
 
+	@Override
+	public boolean reachesOtherNodes() {
+		return true;
+	}
+
 	/** Returns whether the broker connection is open, whatever the circuit breaker says. */
 	boolean isBrokerConnected() {
 		return this.connected;

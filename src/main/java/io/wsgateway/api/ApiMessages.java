@@ -1,0 +1,82 @@
+package io.wsgateway.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.wsgateway.presence.ConnectionInfo;
+import io.wsgateway.protocol.ServerMessage;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import tools.jackson.databind.JsonNode;
+
+/** The server API's request and response bodies, and the client frames it sends. */
+final class ApiMessages {
+
+	/** The sender name of room messages and broadcasts that do not give one; as for backend events. */
+	static final String SYSTEM_SENDER = "system";
+
+	private ApiMessages() {
+	}
+
+	@Schema(description = "A notification for one user, delivered as 'notification' to the user's sessions "
+			+ "subscribed to notifications, on every node. Needs a title or a message.")
+	record UserMessage(
+			@Schema(description = "notification id; generated when absent") @Size(max = 128) String id,
+			@Schema(description = "short title") @Size(max = 1024) String title,
+			@Schema(description = "message text") String message,
+			@Schema(description = OpenApiConfiguration.ANY_JSON + ", passed on as it is") JsonNode data) {
+	}
+
+	@Schema(description = "A message for a room's members on every node ('room_message'), or, on "
+			+ "/api/v1/broadcast, for every connection ('broadcast').")
+	record Payload(
+			@Schema(description = OpenApiConfiguration.ANY_JSON + ", passed on as it is", requiredMode = Schema.RequiredMode.REQUIRED)
+			@NotNull(message = "is required") JsonNode payload,
+			@Schema(description = "sender name shown to clients", defaultValue = SYSTEM_SENDER) @Size(max = 256) String from) {
+	}
+
+	@Schema(description = "The notification was handed to every node.")
+	record Accepted(@Schema(description = "the notification id") String id) {
+	}
+
+	@Schema(description = "The close was handed to every node.")
+	record Closing(@Schema(description = "connections the cluster knew of that will be closed") int connections) {
+	}
+
+	@Schema(description = "A user's connections on every node.")
+	record UserConnections(String userId, List<ConnectionInfo> connections) {
+	}
+
+	/** {@code notification}, as the notifications family sends it for backend events. */
+	record Notification(String id, String title, String message, JsonNode data, Instant createdAt)
+			implements ServerMessage {
+
+		@Override
+		public String type() {
+			return "notification";
+		}
+
+	}
+
+	/** {@code room_message}, as the rooms family sends it. */
+	record RoomMessage(String room, String from, JsonNode payload, Instant timestamp) implements ServerMessage {
+
+		@Override
+		public String type() {
+			return "room_message";
+		}
+
+	}
+
+	/** {@code broadcast}, as the rooms family sends it. */
+	record Broadcast(String from, JsonNode payload, Instant timestamp) implements ServerMessage {
+
+		@Override
+		public String type() {
+			return "broadcast";
+		}
+
+	}
+
+}
