@@ -15,7 +15,7 @@
  *   await client.joinRoom('lobby');
  *
  * The wire contract is PROTOCOL v1 of the gateway; the API is documented in
- * docs/client.md.
+ * the README section "Browser client".
  */
 
 /** Close codes of the wire contract (section 5). */
