@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpResponse;
 
@@ -16,18 +17,24 @@ import org.springframework.http.server.ServerHttpResponse;
  * token. The body is written here, which commits the headers, so they reach the client
  * whatever the handshake handler does with the response afterwards.
  */
-final class HandshakeRejection {
+public final class HandshakeRejection {
 
 	private HandshakeRejection() {
 	}
 
-	static boolean reject(ServerHttpResponse response, HttpStatus status, Duration retryAfter, String reason) {
+	/**
+	 * Writes the refusal and returns {@code false}, the value a refusing
+	 * {@code HandshakeInterceptor} returns.
+	 * @param retryAfter when the client may try again (whole seconds, rounded up), or {@code null}
+	 */
+	public static boolean reject(ServerHttpResponse response, HttpStatusCode status, Duration retryAfter,
+			String reason) {
 		response.setStatusCode(status);
 		HttpHeaders headers = response.getHeaders();
 		if (retryAfter != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
 		}
-		if (status == HttpStatus.UNAUTHORIZED) {
+		if (status.value() == HttpStatus.UNAUTHORIZED.value()) {
 			headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"websocket-gateway\"");
 		}
 		headers.setContentType(MediaType.TEXT_PLAIN);

@@ -75,7 +75,11 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 		return HandshakeRejection.reject(response, HttpStatus.UNAUTHORIZED, null, "authentication required");
 	}
 
-	static String token(ServerHttpRequest request) {
+	/**
+	 * Returns the handshake's token: from {@code Authorization: Bearer}, else from the
+	 * {@code access_token} query parameter, else {@code null}.
+	 */
+	public static String token(ServerHttpRequest request) {
 		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
 		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			String token = authorization.substring(BEARER.length()).trim();

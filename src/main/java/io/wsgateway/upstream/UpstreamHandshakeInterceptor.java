@@ -1,21 +1,18 @@
 package io.wsgateway.upstream;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.wsgateway.handshake.HandshakeRejection;
+import io.wsgateway.handshake.TokenHandshakeInterceptor;
 import io.wsgateway.session.ClientIdentity;
 import io.wsgateway.session.HandshakeAttributes;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
@@ -40,10 +37,6 @@ final class UpstreamHandshakeInterceptor implements HandshakeInterceptor {
 	static final String USER_ROLES = "X-User-Roles";
 
 	static final String FORWARDED_FOR = "X-Forwarded-For";
-
-	private static final String BEARER = "bearer ";
-
-	private static final String ACCESS_TOKEN = "access_token";
 
 	private static final int SWITCHING_PROTOCOLS = 101;
 
@@ -84,7 +77,8 @@ final class UpstreamHandshakeInterceptor implements HandshakeInterceptor {
 		}
 		UpstreamConnector.Refused refused = (UpstreamConnector.Refused) result;
 		this.registry.handshake(this.route, refused.outcome());
-		return reject(response, refused.status(), refused.retryAfter(), refused.reason());
+		return HandshakeRejection.reject(response, HttpStatusCode.valueOf(refused.status()), refused.retryAfter(),
+				refused.reason());
 	}
 
 	@Override
@@ -127,7 +121,7 @@ final class UpstreamHandshakeInterceptor implements HandshakeInterceptor {
 			headers.put(FORWARDED_FOR, List.of(clientIp));
 		}
 		if (settings.forwardToken()) {
-			String token = token(request);
+			String token = TokenHandshakeInterceptor.token(request);
 			if (token != null) {
 				headers.put(HttpHeaders.AUTHORIZATION, List.of("Bearer " + token));
 			}
@@ -145,48 +139,6 @@ final class UpstreamHandshakeInterceptor implements HandshakeInterceptor {
 			}
 		}
 		return protocols;
-	}
-
-	// The token as TokenHandshakeInterceptor found it: bearer header first, then the query.
-	private static String token(ServerHttpRequest request) {
-		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-			String token = authorization.substring(BEARER.length()).trim();
-			if (!token.isEmpty()) {
-				return token;
-			}
-		}
-		if (request instanceof ServletServerHttpRequest servlet) {
-			String token = servlet.getServletRequest().getParameter(ACCESS_TOKEN);
-			if (token != null && !token.isBlank()) {
-				return token.trim();
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * Writes the refusal: status, {@code Retry-After} (whole seconds, rounded up) when
-	 * given, and a one-line reason. Writing the body commits the headers, whatever the
-	 * handshake handler does afterwards.
-	 */
-	static boolean reject(ServerHttpResponse response, int status, Duration retryAfter, String reason) {
-		response.setStatusCode(HttpStatusCode.valueOf(status));
-		HttpHeaders headers = response.getHeaders();
-		if (retryAfter != null) {
-			long seconds = retryAfter.toSeconds() + ((retryAfter.toNanosPart() > 0) ? 1 : 0);
-			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, seconds)));
-		}
-		headers.setContentType(MediaType.TEXT_PLAIN);
-		headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
-		try {
-			response.getBody().write((reason + "\n").getBytes(StandardCharsets.UTF_8));
-			response.flush();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return false;
 	}
 
 }
