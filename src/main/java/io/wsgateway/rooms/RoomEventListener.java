@@ -9,9 +9,9 @@ import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,10 +31,19 @@ class RoomEventListener implements BusEventListener {
 
 	private final GatewayMetrics metrics;
 
+	private final FanOut fanOut;
+
+	/** A listener that delivers on the calling thread only, as with {@code gateway.rooms.fan-out-threads=1}. */
 	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics) {
+		this(rooms, codec, metrics, new FanOut(1));
+	}
+
+	@Autowired
+	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics, FanOut fanOut) {
 		this.rooms = rooms;
 		this.codec = codec;
 		this.metrics = metrics;
+		this.fanOut = fanOut;
 	}
 
 	@Override
@@ -50,11 +59,7 @@ class RoomEventListener implements BusEventListener {
 		}
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "room_message")
 				: this.codec.encode(fromBackend(room, event.body()));
-		for (ClientSession member : this.rooms.members(room)) {
-			if (!member.id().equals(event.excludeConnection())) {
-				member.send(frame);
-			}
-		}
+		this.fanOut.deliver(this.rooms.members(room), frame, event.excludeConnection());
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
 	}
 

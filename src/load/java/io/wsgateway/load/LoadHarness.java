@@ -1,0 +1,710 @@
+package io.wsgateway.load;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+import javax.crypto.SecretKey;
+
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+import io.netty.buffer.ByteBuf;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The load harness behind {@code ./mvnw -Pload verify}: starts each server under test in a
+ * JVM of its own on loopback, drives it with {@link WsClient} (Netty) from this JVM, and
+ * prints one line of figures per scenario, then a summary against the targets.
+ *
+ * <p>Servers: {@code bare-jetty} and {@code bare-tomcat} ({@link BareEchoEndpoint}, no
+ * authentication), {@code gateway} (the packaged jar, JWT auth on, connection and message
+ * rate limits raised for the test), and {@code crossnode} (two gateway nodes on the local
+ * RabbitMQ). Scenarios per server: connect, echo, fan-out. Every loop is bounded in count
+ * and time; the servers are stopped before the harness exits.
+ *
+ * <p>Parameters ({@code -Dname=value}): {@code load.scenarios} (comma list of
+ * bare-jetty, gateway, bare-tomcat, crossnode, or {@code all}), {@code load.tests}
+ * (connect,echo,fanout), {@code load.connections} [15000], {@code load.echo.clients} [50],
+ * {@code load.echo.seconds} [15], {@code load.fanout.members} [2000],
+ * {@code load.fanout.rates} [20,50], {@code load.fanout.seconds} [15],
+ * {@code load.cross.members} [1000 per node], {@code load.cross.rate} [20],
+ * {@code load.warmup.seconds} [5], {@code load.client.threads} [2], {@code load.client.transport} [epoll where
+ * available, else nio],
+ * {@code load.source.addresses} [8: 127.0.0.1 to 127.0.0.8], {@code load.tomcat.connections} [5000: at
+ * 15,000 the bare Tomcat runs out of a 1 GB heap], {@code load.server.jvm}
+ * [-Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20: G1 gives free heap back after a GC, so
+ * that resident memory follows the live heap], {@code load.gateway.args} (extra {@code --name=value} for the
+ * gateway), {@code load.tomcat.maxText} [8192: Tomcat cannot hold 15,000 sessions at 512 KB].
+ */
+public final class LoadHarness {
+
+	static final String SECRET = "load-harness-secret-0123456789-0123456789";
+
+	static final String ROOM = "load";
+
+	private final Path jar;
+
+	private final Path dir;
+
+	private final Set<String> targets;
+
+	private final Set<String> tests;
+
+	private final int connections;
+
+	private final int echoClients;
+
+	private final int echoSeconds;
+
+	private final int fanoutMembers;
+
+	private final int[] fanoutRates;
+
+	private final int fanoutSeconds;
+
+	private final int crossMembers;
+
+	private final int crossRate;
+
+	private final int warmupSeconds;
+
+	private final int sourceAddresses;
+
+	private final List<String> serverJvm;
+
+	private final List<String> gatewayArgs;
+
+	private final int tomcatMaxText;
+
+	private final int tomcatConnections;
+
+	private final boolean histograms;
+
+	private final SecretKey key = Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8));
+
+	private final WsClient client;
+
+	private final List<String> summary = new ArrayList<>();
+
+	private LoadHarness() {
+		this.jar = Path.of(property("load.jar", "target/websocket-gateway-0.1.0-SNAPSHOT.jar"));
+		this.dir = Path.of(property("load.dir", "target/load"));
+		String scenarios = property("load.scenarios", "all");
+		this.targets = new LinkedHashSet<>(scenarios.equals("all")
+				? List.of("bare-jetty", "gateway", "bare-tomcat", "crossnode") : list(scenarios));
+		this.tests = new LinkedHashSet<>(list(property("load.tests", "connect,echo,fanout")));
+		this.connections = intProperty("load.connections", 15000);
+		this.echoClients = intProperty("load.echo.clients", 50);
+		this.echoSeconds = intProperty("load.echo.seconds", 15);
+		this.fanoutMembers = intProperty("load.fanout.members", 2000);
+		this.fanoutRates = list(property("load.fanout.rates", "20,50")).stream().mapToInt(Integer::parseInt).toArray();
+		this.fanoutSeconds = intProperty("load.fanout.seconds", 15);
+		this.crossMembers = intProperty("load.cross.members", 1000);
+		this.crossRate = intProperty("load.cross.rate", 20);
+		this.warmupSeconds = intProperty("load.warmup.seconds", 5);
+		this.sourceAddresses = intProperty("load.source.addresses", 8);
+		this.serverJvm = words(property("load.server.jvm",
+				"-Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"));
+		this.gatewayArgs = words(property("load.gateway.args", ""));
+		this.tomcatMaxText = intProperty("load.tomcat.maxText", 8192);
+		this.tomcatConnections = intProperty("load.tomcat.connections", 5000);
+		this.histograms = Boolean.getBoolean("load.histogram");
+		this.client = new WsClient(intProperty("load.client.threads", 2));
+	}
+
+	public static void main(String[] args) throws Exception {
+		LoadHarness harness = new LoadHarness();
+		try {
+			harness.run();
+		}
+		finally {
+			harness.client.close();
+		}
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		print("machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+				+ firstLine("/proc/cpuinfo", "model name") + ", load average " + firstLine("/proc/loadavg", "")
+				+ ", java " + System.getProperty("java.version"));
+		print("generator: Netty " + io.netty.util.Version.identify().values().iterator().next().artifactVersion() + " "
+				+ this.client.transport() + ", " + intProperty("load.client.threads", 2)
+				+ " event-loop threads, same machine");
+		for (String target : this.targets) {
+			try {
+				switch (target) {
+					case "bare-jetty" -> runServer(target, bare(target, "io.wsgateway.load.BareJettyServer", List.of()));
+					case "bare-tomcat" -> runServer(target, bare(target, "io.wsgateway.load.BareTomcatServer",
+							List.of("-Dbare.maxText=" + this.tomcatMaxText)));
+					case "gateway" -> runServer(target, gatewayStarter("load-a", List.of()));
+					case "crossnode" -> crossNode();
+					default -> throw new IllegalArgumentException("unknown scenario target " + target);
+				}
+			}
+			catch (Exception ex) {
+				print("[" + target + "] FAILED: " + ex);
+				this.summary.add(String.format(Locale.ROOT, "  %-12s FAILED: %s", target, ex));
+			}
+		}
+		print("");
+		print("summary (load average now " + firstLine("/proc/loadavg", "") + "):");
+		this.summary.forEach(LoadHarness::print);
+	}
+
+	// ---------------------------------------------------------------- servers
+
+	private interface Starter {
+
+		ServerProcess start() throws Exception;
+
+	}
+
+	private Starter bare(String name, String main, List<String> extraJvm) {
+		return () -> {
+			int port = ServerProcess.freePort();
+			List<String> jvm = new ArrayList<>(this.serverJvm);
+			jvm.addAll(extraJvm);
+			jvm.add("-cp");
+			jvm.add(name.contains("tomcat") ? classpath(true) : classpath(false));
+			return ServerProcess.start(name, this.dir, jvm, List.of(main, Integer.toString(port)), port);
+		};
+	}
+
+	private Starter gatewayStarter(String nodeId, List<String> extra) {
+		return () -> {
+			int port = ServerProcess.freePort();
+			List<String> args = new ArrayList<>(List.of("-jar", this.jar.toString(), "--server.port=" + port,
+					"--server.address=127.0.0.1", "--gateway.node-id=" + nodeId,
+					"--gateway.security.jwt.secret=" + SECRET, "--gateway.admission.max-connections=20000",
+					"--gateway.admission.max-connections-per-ip=20000",
+					"--gateway.admission.handshakes-per-minute-per-ip=100000000",
+					// 50 clients x 600 round trips/s: the per-connection limit (50/s) would cap echo at 2,500/s
+					"--gateway.limits.messages-per-second=1000000"));
+			args.addAll(extra);
+			args.addAll(this.gatewayArgs);
+			return ServerProcess.start("gateway-" + nodeId, this.dir, this.serverJvm, args, port);
+		};
+	}
+
+	/** The harness's own class path; for Tomcat only this project's test classes, Tomcat's jars and the annotations API. */
+	private static String classpath(boolean tomcat) {
+		String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
+		return Arrays.stream(entries)
+			.filter((entry) -> tomcat
+					? entry.contains("tomcat-embed") || entry.contains("jakarta.annotation-api")
+							|| entry.endsWith("test-classes")
+					: !entry.contains("tomcat-embed"))
+			.collect(Collectors.joining(File.pathSeparator));
+	}
+
+	private void runServer(String name, Starter starter) throws Exception {
+		print("");
+		try (ServerProcess server = starter.start()) {
+			print("[" + name + "] started " + server);
+			URI uri = URI.create("ws://127.0.0.1:" + server.port + "/ws");
+			if (this.tests.contains("connect")) {
+				connect(name, server, uri, name.contains("tomcat") ? this.tomcatConnections : this.connections);
+			}
+			if (this.tests.contains("echo")) {
+				echo(name, server, uri);
+			}
+			if (this.tests.contains("fanout")) {
+				for (int rate : this.fanoutRates) {
+					fanout(name, List.of(server), List.of(uri), this.fanoutMembers, rate, this.fanoutSeconds);
+				}
+			}
+		}
+	}
+
+	private void crossNode() throws Exception {
+		print("");
+		List<String> rabbit = List.of("--gateway.bus.type=rabbitmq", "--spring.rabbitmq.host=127.0.0.1",
+				"--spring.rabbitmq.port=5672");
+		try (ServerProcess a = gatewayStarter("load-a", rabbit).start();
+				ServerProcess b = gatewayStarter("load-b", rabbit).start()) {
+			print("[crossnode] started " + a + " and " + b);
+			fanout("crossnode", List.of(a, b),
+					List.of(URI.create("ws://127.0.0.1:" + a.port + "/ws"), URI.create("ws://127.0.0.1:" + b.port + "/ws")),
+					this.crossMembers, this.crossRate, this.fanoutSeconds);
+		}
+	}
+
+	// ---------------------------------------------------------------- scenario 1: connect
+
+	private void connect(String name, ServerProcess server, URI uri, int connections) throws Exception {
+		WsClient.Listener ignore = (conn, utf8) -> {
+		};
+		// warm the handshake path up, then take the idle server's memory
+		List<WsClient.Conn> warm = open(uri, Math.min(1000, connections), 0, ignore, new TreeMap<>());
+		warm.forEach(WsClient.Conn::abort);
+		Thread.sleep(2000);
+		long heapBefore = server.heapAfterGcKb();
+		long rssBefore = server.rssKb();
+		Map<String, long[]> histogramBefore = this.histograms ? classHistogram(server) : Map.of();
+		Map<Integer, Integer> failures = new TreeMap<>();
+		String[] tokens = tokens(1000, connections);
+		long cpu0 = server.cpuMillis();
+		long gen0 = generatorCpuNanos();
+		profile(server, "connect");
+		long start = System.nanoTime();
+		List<WsClient.Conn> conns = open(uri, tokens, ignore, failures);
+		unprofile(server, "connect");
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double serverCpu = (server.cpuMillis() - cpu0) / 10.0 / seconds;
+		double genCpu = (generatorCpuNanos() - gen0) / 1e7 / seconds;
+		Thread.sleep(3000);
+		long heapAfter = server.heapAfterGcKb();
+		long rssAfter = server.rssKb();
+		long open = conns.stream().filter(WsClient.Conn::isOpen).count();
+		int ok = conns.size();
+		if (ok == 0) {
+			throw new IllegalStateException(name + ": no connection opened, failures by status " + failures);
+		}
+		if (this.histograms) {
+			printHistogramGrowth(name, histogramBefore, classHistogram(server), ok);
+		}
+		double rate = ok / seconds;
+		double heapPer = (heapAfter - heapBefore) / (double) Math.max(1, ok);
+		double rssPer = (rssAfter - rssBefore) / (double) Math.max(1, ok);
+		print(String.format(Locale.ROOT,
+				"[%s] connect: %d/%d opened in %.1f s = %.0f handshakes/s, failures by status %s, %d still open after 3 s"
+						+ " | server RSS %d -> %d MB = %.1f KB/conn, heap after GC %d -> %d MB = %.1f KB/conn"
+						+ " | cpu server %.0f%% (%.0f us per handshake) generator %.0f%%",
+				name, ok, connections, seconds, rate, failures, open, rssBefore / 1024, rssAfter / 1024, rssPer,
+				heapBefore / 1024, heapAfter / 1024, heapPer, serverCpu, serverCpu * 1e4 * seconds / Math.max(1, ok), genCpu));
+		this.summary.add(String.format(Locale.ROOT, "  %-12s connect   %6d open, %5.0f handshakes/s (target >= 2500),"
+				+ " %.1f KB RSS + %.1f KB heap per idle conn (target RSS <= 10 KB), failures %s", name, open, rate,
+				rssPer, heapPer, failures));
+		conns.forEach(WsClient.Conn::abort);
+		Thread.sleep(3000);
+		long heapClosed = server.heapAfterGcKb();
+		print(String.format(Locale.ROOT, "[%s] connect: after closing them all, heap after GC %d MB (%+.1f KB per closed connection)",
+				name, heapClosed / 1024, (heapClosed - heapBefore) / (double) Math.max(1, ok)));
+	}
+
+	/**
+	 * Opens {@code count} connections, at most 256 handshakes in flight, spread over the
+	 * source addresses; failed handshakes are counted by HTTP status (0: no response).
+	 */
+	private List<WsClient.Conn> open(URI uri, int count, int userOffset, WsClient.Listener listener,
+			Map<Integer, Integer> failures) throws InterruptedException {
+		return open(uri, tokens(userOffset, count), listener, failures);
+	}
+
+	/** Tokens for users {@code load-<offset>} onwards, made before a timed part so that signing is not timed. */
+	private String[] tokens(int userOffset, int count) {
+		String[] tokens = new String[count];
+		for (int i = 0; i < count; i++) {
+			tokens[i] = token("load-" + (userOffset + i));
+		}
+		return tokens;
+	}
+
+	private List<WsClient.Conn> open(URI uri, String[] tokens, WsClient.Listener listener,
+			Map<Integer, Integer> failures) throws InterruptedException {
+		int count = tokens.length;
+		Semaphore window = new Semaphore(256);
+		List<WsClient.Conn> opened = new ArrayList<>(count);
+		CountDownLatch done = new CountDownLatch(count);
+		for (int i = 0; i < count; i++) {
+			window.acquire();
+			InetSocketAddress local = new InetSocketAddress("127.0.0." + (1 + i % this.sourceAddresses), 0);
+			this.client.connect(uri, tokens[i], local, listener)
+				.orTimeout(30, TimeUnit.SECONDS)
+				.whenComplete((conn, ex) -> {
+				synchronized (opened) {
+					if (ex != null) {
+						Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+						// 0: no HTTP response, -1: no answer within 30 s
+						int status = (cause instanceof WsClient.HandshakeFailed failed) ? failed.status : -1;
+						failures.merge(status, 1, Integer::sum);
+					}
+					else {
+						opened.add(conn);
+					}
+				}
+				window.release();
+				done.countDown();
+			});
+		}
+		if (!done.await(300, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("handshakes did not finish in 300 s");
+		}
+		synchronized (opened) {
+			return new ArrayList<>(opened);
+		}
+	}
+
+	/** Instances and bytes per class, from {@code jcmd GC.class_histogram} (which runs a full GC first). */
+	private static Map<String, long[]> classHistogram(ServerProcess server) throws Exception {
+		Map<String, long[]> histogram = new java.util.HashMap<>();
+		java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)")
+			.matcher(server.jcmd("GC.class_histogram"));
+		while (row.find()) {
+			histogram.put(row.group(3), new long[] { Long.parseLong(row.group(1)), Long.parseLong(row.group(2)) });
+		}
+		return histogram;
+	}
+
+	private static void printHistogramGrowth(String name, Map<String, long[]> before, Map<String, long[]> after,
+			int connections) {
+		long total = 0;
+		List<Map.Entry<String, long[]>> growth = new ArrayList<>();
+		for (Map.Entry<String, long[]> entry : after.entrySet()) {
+			long[] old = before.getOrDefault(entry.getKey(), new long[2]);
+			long[] delta = { entry.getValue()[0] - old[0], entry.getValue()[1] - old[1] };
+			total += delta[1];
+			growth.add(Map.entry(entry.getKey(), delta));
+		}
+		growth.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+		print(String.format(Locale.ROOT, "[%s] heap growth per connection: %.0f bytes; largest classes (instances and bytes per connection):",
+				name, total / (double) connections));
+		for (Map.Entry<String, long[]> entry : growth.subList(0, Math.min(Integer.getInteger("load.histogram.rows", 25), growth.size()))) {
+			print(String.format(Locale.ROOT, "    %7.2f x %7.0f B  %s", entry.getValue()[0] / (double) connections,
+					entry.getValue()[1] / (double) connections, entry.getKey()));
+		}
+	}
+
+	// ---------------------------------------------------------------- scenario 2: echo
+
+	private static final byte[] ECHO_PREFIX = "{\"type\":\"echo\"".getBytes(StandardCharsets.UTF_8);
+
+	private void echo(String name, ServerProcess server, URI uri) throws Exception {
+		String message = "{\"type\":\"echo\",\"payload\":{\"n\":12345,\"text\":\"hello, gateway\"}}";
+		Recorder recorder = new Recorder(3);
+		AtomicLong roundTrips = new AtomicLong();
+		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+		WsClient.Listener listener = (conn, utf8) -> {
+			if (!startsWith(utf8, ECHO_PREFIX)) {
+				return;
+			}
+			long now = System.nanoTime();
+			recorder.recordValue(now - conn.sentAt);
+			roundTrips.incrementAndGet();
+			if (running.get()) {
+				conn.sentAt = System.nanoTime();
+				conn.send(message);
+			}
+		};
+		List<WsClient.Conn> conns = open(uri, this.echoClients, 20000, listener, new TreeMap<>());
+		Thread.sleep(500);
+		for (WsClient.Conn conn : conns) {
+			conn.channel.eventLoop().execute(() -> {
+				conn.sentAt = System.nanoTime();
+				conn.send(message);
+			});
+		}
+		Thread.sleep(this.warmupSeconds * 1000L);
+		recorder.getIntervalHistogram();
+		long count0 = roundTrips.get();
+		long cpu0 = server.cpuMillis();
+		long gen0 = generatorCpuNanos();
+		long start = System.nanoTime();
+		profile(server, "echo");
+		Thread.sleep(this.echoSeconds * 1000L);
+		unprofile(server, "echo");
+		Histogram histogram = recorder.getIntervalHistogram();
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long count = roundTrips.get() - count0;
+		double serverCpu = (server.cpuMillis() - cpu0) / 10.0 / seconds;
+		double genCpu = (generatorCpuNanos() - gen0) / 1e7 / seconds;
+		running.set(false);
+		Thread.sleep(500);
+		conns.forEach(WsClient.Conn::abort);
+		double rate = count / seconds;
+		print(String.format(Locale.ROOT,
+				"[%s] echo: %d clients, %.0f s: %.0f round trips/s, latency p50 %.2f ms p99 %.2f ms p999 %.2f ms max %.2f ms"
+						+ " | cpu server %.0f%% (%.1f us per round trip) generator %.0f%%",
+				name, conns.size(), seconds, rate, ms(histogram, 50), ms(histogram, 99), ms(histogram, 99.9),
+				histogram.getMaxValue() / 1e6, serverCpu, serverCpu * 1e4 / Math.max(1, rate), genCpu));
+		this.summary.add(String.format(Locale.ROOT,
+				"  %-12s echo      %6.0f round trips/s (target >= 30000), p99 %.2f ms (target <= 5), p50 %.2f, p999 %.2f",
+				name, rate, ms(histogram, 99), ms(histogram, 50), ms(histogram, 99.9)));
+		this.echoRates.put(name, rate);
+		if (this.echoRates.containsKey("gateway") && this.echoRates.containsKey("bare-jetty")
+				&& name.equals("gateway")) {
+			this.summary.add(String.format(Locale.ROOT, "  gateway/bare-jetty echo throughput ratio %.2f",
+					this.echoRates.get("gateway") / this.echoRates.get("bare-jetty")));
+		}
+		Thread.sleep(1000);
+	}
+
+	private final Map<String, Double> echoRates = new ConcurrentHashMap<>();
+
+	// ---------------------------------------------------------------- scenarios 3 and 4: fan-out
+
+	private static final byte[] TIME_FIELD = "\"t\":".getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] JOINED = "\"room_joined\"".getBytes(StandardCharsets.UTF_8);
+
+	/** Per receiving node: latencies and count of the measured broadcasts. */
+	private static final class Sink {
+
+		final Recorder recorder = new Recorder(3);
+
+		final AtomicLong received = new AtomicLong();
+
+	}
+
+	private void fanout(String name, List<ServerProcess> servers, List<URI> uris, int membersPerNode, int rate,
+			int seconds) throws Exception {
+		AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+		CountDownLatch joined = new CountDownLatch(membersPerNode * uris.size() + 1);
+		List<Sink> sinks = new ArrayList<>();
+		List<WsClient.Conn> all = new ArrayList<>();
+		AtomicInteger closed = new AtomicInteger();
+		WsClient.Conn publisher = null;
+		for (int node = 0; node < uris.size(); node++) {
+			Sink sink = new Sink();
+			sinks.add(sink);
+			WsClient.Listener listener = new WsClient.Listener() {
+				@Override
+				public void onText(WsClient.Conn conn, ByteBuf utf8) {
+					long sentAt = longAfter(utf8, TIME_FIELD);
+					if (sentAt == Long.MIN_VALUE) {
+						if (indexOf(utf8, JOINED) >= 0) {
+							joined.countDown();
+						}
+						return;
+					}
+					if (sentAt >= measureFrom.get()) {
+						sink.recorder.recordValue(Math.max(0, System.nanoTime() - sentAt));
+						sink.received.incrementAndGet();
+					}
+				}
+
+				@Override
+				public void onClose(WsClient.Conn conn) {
+					closed.incrementAndGet();
+				}
+			};
+			int members = membersPerNode + ((node == 0) ? 1 : 0);
+			List<WsClient.Conn> conns = open(uris.get(node), members, 30000 + node * 10000, listener, new TreeMap<>());
+			if (conns.size() != members) {
+				throw new IllegalStateException(name + ": only " + conns.size() + " of " + members + " connected");
+			}
+			for (WsClient.Conn conn : conns) {
+				conn.send("{\"type\":\"join_room\",\"room\":\"" + ROOM + "\"}");
+			}
+			if (node == 0) {
+				publisher = conns.get(0);
+			}
+			all.addAll(conns);
+		}
+		if (!joined.await(60, TimeUnit.SECONDS)) {
+			throw new IllegalStateException(name + ": " + joined.getCount() + " members did not join in 60 s");
+		}
+		Thread.sleep(1000);
+		int receivers = membersPerNode * uris.size();
+		long period = TimeUnit.SECONDS.toNanos(1) / rate;
+		int warmup = rate * this.warmupSeconds;
+		int measured = rate * seconds;
+		long[] cpu0 = new long[servers.size()];
+		long gen0 = 0;
+		long start = System.nanoTime();
+		long measureStart = start + warmup * period;
+		for (int i = 0; i < warmup + measured; i++) {
+			long due = start + i * period;
+			long wait;
+			while ((wait = due - System.nanoTime()) > 0) {
+				LockSupport.parkNanos(wait);
+			}
+			if (i == warmup) {
+				measureFrom.set(measureStart);
+				for (int s = 0; s < servers.size(); s++) {
+					cpu0[s] = servers.get(s).cpuMillis();
+				}
+				gen0 = generatorCpuNanos();
+				profile(servers.get(0), "fanout-" + rate);
+			}
+			publisher.send("{\"type\":\"broadcast\",\"room\":\"" + ROOM + "\",\"payload\":{\"t\":" + due + ",\"s\":" + i
+					+ "}}");
+		}
+		unprofile(servers.get(0), "fanout-" + rate);
+		long expected = (long) measured * receivers;
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (sinks.stream().mapToLong((sink) -> sink.received.get()).sum() < expected && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		double elapsed = (System.nanoTime() - measureStart) / 1e9;
+		double window = Math.max(seconds, Math.min(elapsed, seconds + 5.0));
+		StringBuilder cpu = new StringBuilder();
+		for (int s = 0; s < servers.size(); s++) {
+			cpu.append(String.format(Locale.ROOT, "server%s %.0f%% ", (servers.size() > 1) ? "-" + (char) ('a' + s) : "",
+					(servers.get(s).cpuMillis() - cpu0[s]) / 10.0 / elapsed));
+		}
+		cpu.append(String.format(Locale.ROOT, "generator %.0f%%", (generatorCpuNanos() - gen0) / 1e7 / elapsed));
+		Histogram total = new Histogram(3);
+		long received = 0;
+		StringBuilder perNode = new StringBuilder();
+		for (int s = 0; s < sinks.size(); s++) {
+			Histogram histogram = sinks.get(s).recorder.getIntervalHistogram();
+			total.add(histogram);
+			received += sinks.get(s).received.get();
+			if (sinks.size() > 1) {
+				perNode.append(String.format(Locale.ROOT, " | members on node %c: p50 %.1f ms p99 %.1f ms max %.1f ms",
+						'a' + s, ms(histogram, 50), ms(histogram, 99), histogram.getMaxValue() / 1e6));
+			}
+		}
+		long lost = expected - received;
+		double deliveries = received / window;
+		print(String.format(Locale.ROOT,
+				"[%s] fan-out: %d members x %d broadcasts/s, %d s: %.0f deliveries/s (offered %d/s), latency p50 %.1f ms"
+						+ " p99 %.1f ms max %.1f ms, lost %d of %d, %d connections closed by the server%s | cpu %s",
+				name, receivers, rate, seconds, deliveries, (long) receivers * rate, ms(total, 50), ms(total, 99),
+				total.getMaxValue() / 1e6, lost, expected, closed.get(), perNode, cpu));
+		String target = name.equals("crossnode") ? "p99 <= 50 ms" : (rate <= 20) ? "p99 <= 20 ms" : "no loss, p99 <= 100 ms";
+		this.summary.add(String.format(Locale.ROOT,
+				"  %-12s fan-out   %d x %d/s: %.0f deliveries/s, p99 %.1f ms, max %.1f ms, lost %d (target %s)%s", name,
+				receivers, rate, deliveries, ms(total, 99), total.getMaxValue() / 1e6, lost, target, perNode));
+		all.forEach(WsClient.Conn::abort);
+		Thread.sleep(3000);
+	}
+
+	// ---------------------------------------------------------------- helpers
+
+	/** With {@code -Dload.jfr=<settings>}: a JFR recording of the server during the measured part of a scenario. */
+	private void profile(ServerProcess server, String scenario) throws Exception {
+		String settings = System.getProperty("load.jfr");
+		if (settings != null) {
+			server.jcmd("JFR.start", "name=" + scenario, "settings=" + settings);
+		}
+	}
+
+	private void unprofile(ServerProcess server, String scenario) throws Exception {
+		if (System.getProperty("load.jfr") != null) {
+			Path file = this.dir.resolve(server.name + "-" + scenario + ".jfr").toAbsolutePath();
+			server.jcmd("JFR.dump", "name=" + scenario, "filename=" + file);
+			server.jcmd("JFR.stop", "name=" + scenario);
+			print("[" + server.name + "] profile of " + scenario + ": " + file);
+		}
+	}
+
+	private String token(String user) {
+		return Jwts.builder()
+			.subject(user)
+			.expiration(Date.from(Instant.now().plus(2, ChronoUnit.HOURS)))
+			.signWith(this.key)
+			.compact();
+	}
+
+	private static long generatorCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	private static double ms(Histogram histogram, double percentile) {
+		return histogram.getValueAtPercentile(percentile) / 1e6;
+	}
+
+	private static boolean startsWith(ByteBuf buf, byte[] prefix) {
+		if (buf.readableBytes() < prefix.length) {
+			return false;
+		}
+		int base = buf.readerIndex();
+		for (int i = 0; i < prefix.length; i++) {
+			if (buf.getByte(base + i) != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static int indexOf(ByteBuf buf, byte[] needle) {
+		int from = buf.readerIndex();
+		int to = buf.writerIndex() - needle.length;
+		outer: for (int i = from; i <= to; i++) {
+			for (int j = 0; j < needle.length; j++) {
+				if (buf.getByte(i + j) != needle[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
+	}
+
+	/** The (possibly negative) integer right after {@code field}, or {@code Long.MIN_VALUE}. */
+	private static long longAfter(ByteBuf buf, byte[] field) {
+		int at = indexOf(buf, field);
+		if (at < 0) {
+			return Long.MIN_VALUE;
+		}
+		int i = at + field.length;
+		boolean negative = buf.getByte(i) == '-';
+		if (negative) {
+			i++;
+		}
+		long value = 0;
+		int end = buf.writerIndex();
+		for (; i < end; i++) {
+			byte b = buf.getByte(i);
+			if (b < '0' || b > '9') {
+				break;
+			}
+			value = value * 10 + (b - '0');
+		}
+		return negative ? -value : value;
+	}
+
+	private static String property(String name, String fallback) {
+		String value = System.getProperty(name);
+		return (value == null || value.isBlank()) ? fallback : value.trim();
+	}
+
+	private static int intProperty(String name, int fallback) {
+		return Integer.parseInt(property(name, Integer.toString(fallback)));
+	}
+
+	private static List<String> list(String value) {
+		return Arrays.stream(value.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).toList();
+	}
+
+	private static List<String> words(String value) {
+		return Arrays.stream(value.split("\\s+")).filter((s) -> !s.isEmpty()).toList();
+	}
+
+	private static String firstLine(String file, String prefix) {
+		try {
+			return Files.readAllLines(Path.of(file))
+				.stream()
+				.filter((line) -> line.startsWith(prefix))
+				.findFirst()
+				.map((line) -> prefix.isEmpty() ? line : line.substring(line.indexOf(':') + 1).trim())
+				.orElse("?");
+		}
+		catch (java.io.IOException ex) {
+			return "?";
+		}
+	}
+
+	private static void print(String line) {
+		System.out.println(line);
+		System.out.flush();
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.wsgateway.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A server under test in a JVM of its own, on a loopback port, so that its memory and CPU
+ * are measured apart from the generator's. Stopped by the harness, never left running.
+ */
+final class ServerProcess implements AutoCloseable {
+
+	private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	final String name;
+
+	final int port;
+
+	private final Process process;
+
+	private final Path log;
+
+	private ServerProcess(String name, int port, Process process, Path log) {
+		this.name = name;
+		this.port = port;
+		this.process = process;
+		this.log = log;
+	}
+
+	/** Starts {@code java <jvmArgs> <main...>} and waits until the port accepts connections. */
+	static ServerProcess start(String name, Path dir, List<String> jvmArgs, List<String> mainAndArgs, int port)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmArgs);
+		command.addAll(mainAndArgs);
+		Files.createDirectories(dir);
+		Path log = dir.resolve(name + ".log");
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		ServerProcess server = new ServerProcess(name, port, process, log);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (System.nanoTime() < deadline) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+			}
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+				return server;
+			}
+			catch (IOException ex) {
+				Thread.sleep(200);
+			}
+		}
+		server.close();
+		throw new IllegalStateException(name + " did not open port " + port + " in 120 s; see " + log);
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	/** Resident set size in KB, from /proc. */
+	long rssKb() throws IOException {
+		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+			if (line.startsWith("VmRSS:")) {
+				return Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		return -1;
+	}
+
+	/** CPU time (user + system) used so far, in milliseconds, from /proc. */
+	long cpuMillis() throws IOException {
+		String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+	}
+
+	/** Runs a full GC in the server and returns the heap in use after it, in KB. */
+	long heapAfterGcKb() throws IOException, InterruptedException {
+		jcmd("GC.run");
+		jcmd("GC.run");
+		String info = jcmd("GC.heap_info");
+		Matcher matcher = HEAP_USED.matcher(info);
+		return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+	}
+
+	/** Runs a jcmd command against the server and returns its output. */
+	String jcmd(String... command) throws IOException, InterruptedException {
+		List<String> args = new ArrayList<>();
+		args.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+		args.add(Long.toString(pid()));
+		args.addAll(List.of(command));
+		Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).start();
+		String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		jcmd.waitFor(60, TimeUnit.SECONDS);
+		return out;
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.name + " (pid " + pid() + ", port " + this.port + ", log " + this.log + ")";
+	}
+
+}

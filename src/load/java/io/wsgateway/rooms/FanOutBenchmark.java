@@ -1,0 +1,134 @@
+package io.wsgateway.rooms;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import io.wsgateway.NodeProperties;
+import io.wsgateway.bus.BusEvent;
+import io.wsgateway.bus.EventBus;
+import io.wsgateway.ops.GatewayMetrics;
+import io.wsgateway.ops.TestGatewayMetrics;
+import io.wsgateway.protocol.MessageCodec;
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.LoadSessions;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Serialize-once fan-out: one {@code broadcast} to a room of {@code members} sessions whose
+ * transports complete at once. {@code broadcast}: the whole handler path (encode the
+ * {@code room_message} once, publish on the local bus, deliver the one frame to every
+ * member). {@code deliver}: only the delivery loop of an already encoded event.
+ * {@code encodePerMember}: what the loop would cost if each member's frame were encoded
+ * separately, the design the gateway avoids.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class FanOutBenchmark {
+
+	@Param({ "2000" })
+	public int members;
+
+	private MessageCodec codec;
+
+	private RoomRegistry rooms;
+
+	private RoomEventListener listener;
+
+	private BroadcastHandler handler;
+
+	private ClientSession publisher;
+
+	private BroadcastHandler.BroadcastRequest request;
+
+	private BusEvent event;
+
+	private final List<ClientSession> sessions = new ArrayList<>();
+
+	@Setup
+	public void setUp() {
+		this.codec = new MessageCodec();
+		GatewayMetrics metrics = TestGatewayMetrics.create();
+		LoopbackBus bus = new LoopbackBus();
+		this.rooms = new RoomRegistry(bus);
+		this.listener = new RoomEventListener(this.rooms, this.codec, metrics);
+		bus.listener = this.listener;
+		this.handler = new BroadcastHandler(bus, this.codec, new NodeProperties("jmh"));
+		for (int i = 0; i <= this.members; i++) {
+			ClientSession session = LoadSessions.session("user-" + i, new LoadSessions.CountingTransport(), metrics);
+			this.rooms.join("load", session);
+			this.sessions.add(session);
+		}
+		this.publisher = this.sessions.get(0);
+		JsonNode payload = this.codec.parse("{\"t\":123456789012,\"s\":42}");
+		this.request = new BroadcastHandler.BroadcastRequest("load", payload);
+		String frame = this.codec
+			.encode(new RoomMessages.RoomMessage("load", "user-0", payload, Instant.now()))
+			.text();
+		this.event = new BusEvent(RoomRegistry.key("load"), "room", frame, "jmh", this.publisher.id());
+	}
+
+	@Benchmark
+	public Object broadcast() {
+		return this.handler.handle(this.publisher, this.request);
+	}
+
+	@Benchmark
+	public void deliver() {
+		this.listener.onEvent(this.event);
+	}
+
+	@Benchmark
+	public void encodePerMember() {
+		Instant now = Instant.now();
+		for (ClientSession member : this.rooms.members("load")) {
+			if (member != this.publisher) {
+				member.send(this.codec.encode(new RoomMessages.RoomMessage("load", "user-0", this.request.payload(), now)));
+			}
+		}
+	}
+
+	/** The local bus's behaviour: publishing delivers at once on the calling thread. */
+	private static final class LoopbackBus implements EventBus {
+
+		RoomEventListener listener;
+
+		@Override
+		public CompletionStage<Void> publish(BusEvent event) {
+			this.listener.onEvent(event);
+			return CompletableFuture.completedStage(null);
+		}
+
+		@Override
+		public CompletionStage<Void> publishToBackend(String routingKey, String json) {
+			return CompletableFuture.completedStage(null);
+		}
+
+		@Override
+		public void bind(String routingKey) {
+		}
+
+		@Override
+		public void unbind(String routingKey) {
+		}
+
+		@Override
+		public boolean isConnected() {
+			return true;
+		}
+
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.wsgateway.rooms;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.OutboundFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands one encoded frame to many sessions. A room of fewer than {@value #PARALLEL_FROM}
+ * members is served on the calling thread, as a plain loop. A larger one is split by session
+ * into {@code gateway.rooms.fan-out-threads} fixed shares: the calling thread serves the first
+ * share and one single-threaded helper per other share serves its own, so a large fan-out
+ * uses more than one core and no longer holds the publishing connection's thread for all of
+ * it. The member set is read once, on the calling thread. A session always falls in the same
+ * share and each helper serves its shares in the order they were handed over, so what one
+ * connection publishes to a room still reaches every member in the order it was sent.
+ * {@link ClientSession#send} never blocks, so a slow member delays nobody.
+ */
+@Component
+class FanOut implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(FanOut.class);
+
+	/** Rooms with at least this many local members are served by more than one thread. */
+	static final int PARALLEL_FROM = 256;
+
+	private final ExecutorService[] helpers;
+
+	@Autowired
+	FanOut(RoomsProperties properties) {
+		this(properties.fanOutThreads());
+	}
+
+	/** A fan-out over {@code threads} threads in all, the caller's included. */
+	FanOut(int threads) {
+		this.helpers = new ExecutorService[threads - 1];
+		for (int i = 0; i < this.helpers.length; i++) {
+			String name = "gateway-fan-out-" + (i + 1);
+			this.helpers[i] = Executors.newSingleThreadExecutor((task) -> {
+				Thread thread = new Thread(task, name);
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+	}
+
+	/** Sends {@code frame} to every member except the connection {@code excluded} (may be {@code null}). */
+	void deliver(Collection<ClientSession> members, OutboundFrame frame, String excluded) {
+		int shares = this.helpers.length + 1;
+		if (shares == 1 || members.size() < PARALLEL_FROM) {
+			sendAll(members, frame, excluded);
+			return;
+		}
+		List<List<ClientSession>> split = new ArrayList<>(shares);
+		int expected = members.size() / shares + 16;
+		for (int i = 0; i < shares; i++) {
+			split.add(new ArrayList<>(expected));
+		}
+		for (ClientSession member : members) {
+			split.get(Math.floorMod(System.identityHashCode(member), shares)).add(member);
+		}
+		for (int i = 1; i < shares; i++) {
+			List<ClientSession> share = split.get(i);
+			try {
+				this.helpers[i - 1].execute(() -> sendAll(share, frame, excluded));
+			}
+			catch (RejectedExecutionException ex) {
+				// shutting down: deliver here rather than drop
+				sendAll(share, frame, excluded);
+			}
+		}
+		sendAll(split.get(0), frame, excluded);
+	}
+
+	private static void sendAll(Collection<ClientSession> members, OutboundFrame frame, String excluded) {
+		for (ClientSession member : members) {
+			if (!member.id().equals(excluded)) {
+				try {
+					member.send(frame);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Fan-out to connection {} failed", member.id(), ex);
+				}
+			}
+		}
+	}
+
+	@Override
+	public void destroy() {
+		for (ExecutorService helper : this.helpers) {
+			helper.shutdown();
+		}
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.wsgateway.rooms;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.FakeTransport;
+import io.wsgateway.session.OutboundFrame;
+import io.wsgateway.session.TestSessions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@link FanOut}: who gets a frame, in what order, and on which thread. */
+class FanOutTests {
+
+	private final FanOut fanOut = new FanOut(2);
+
+	private final List<FakeTransport> transports = new ArrayList<>();
+
+	@AfterEach
+	void stop() {
+		this.fanOut.destroy();
+	}
+
+	@Test
+	void smallRoomIsServedOnTheCallingThreadAndSkipsTheExcludedConnection() {
+		List<ClientSession> members = members(FanOut.PARALLEL_FROM - 1);
+		this.fanOut.deliver(members, OutboundFrame.of("{\"type\":\"room_message\"}", "room_message"), members.get(0).id());
+		assertThat(this.transports.get(0).texts()).isEmpty();
+		for (FakeTransport transport : this.transports.subList(1, this.transports.size())) {
+			assertThat(transport.texts()).containsExactly("{\"type\":\"room_message\"}");
+		}
+	}
+
+	@Test
+	void largeRoomGetsEveryFrameExactlyOnceAndInOrder() {
+		List<ClientSession> members = members(1000);
+		String excluded = members.get(7).id();
+		List<String> sent = IntStream.range(0, 50).mapToObj((i) -> "{\"n\":" + i + "}").toList();
+		for (String text : sent) {
+			this.fanOut.deliver(members, OutboundFrame.of(text, "room_message"), excluded);
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.transports.stream().mapToInt((t) -> t.texts().size()).sum())
+				.isEqualTo(999 * sent.size()));
+		for (int i = 0; i < this.transports.size(); i++) {
+			assertThat(this.transports.get(i).texts()).isEqualTo((i == 7) ? List.of() : sent);
+		}
+	}
+
+	@Test
+	void afterShutdownEveryoneIsStillServedOnTheCallingThread() {
+		List<ClientSession> members = members(FanOut.PARALLEL_FROM * 2);
+		this.fanOut.destroy();
+		this.fanOut.deliver(members, OutboundFrame.of("{}", "room_message"), null);
+		assertThat(this.transports).allSatisfy((transport) -> assertThat(transport.texts()).containsExactly("{}"));
+	}
+
+	@Test
+	void oneThreadServesEveryRoomOnTheCallingThread() {
+		FanOut single = new FanOut(1);
+		List<ClientSession> members = members(FanOut.PARALLEL_FROM * 2);
+		single.deliver(members, OutboundFrame.of("{}", "room_message"), null);
+		assertThat(this.transports).allSatisfy((transport) -> assertThat(transport.texts()).containsExactly("{}"));
+		single.destroy();
+	}
+
+	private List<ClientSession> members(int count) {
+		List<ClientSession> members = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			FakeTransport transport = new FakeTransport();
+			this.transports.add(transport);
+			members.add(TestSessions.session("user-" + i, transport));
+		}
+		return members;
+	}
+
+}
