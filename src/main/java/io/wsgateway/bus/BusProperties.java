@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param circuitOpenDuration how long the circuit breaker stays open (every publish fails
  * fast) after failures, before it lets trial publishes through
  * @param prefetch unacknowledged events the broker may push to this node at once
+ * @param routingKeyPrefix put in front of every routing key on both exchanges (for example
+ * {@code prod.}, giving {@code prod.room.lobby}), so that several environments can share
+ * one broker and its exchanges; empty by default
  */
 @ConfigurationProperties("gateway.bus")
 public record BusProperties(
@@ -24,7 +27,8 @@ public record BusProperties(
 		@DefaultValue("gateway.client-events") String clientExchange,
 		@DefaultValue("5s") Duration confirmTimeout,
 		@DefaultValue("5s") Duration circuitOpenDuration,
-		@DefaultValue("250") int prefetch) {
+		@DefaultValue("250") int prefetch,
+		@DefaultValue("") String routingKeyPrefix) {
 
 	/** The bus implementation. */
 	public enum Type {

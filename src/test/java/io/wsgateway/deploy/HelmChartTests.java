@@ -151,6 +151,7 @@ class HelmChartTests {
 		assertThat(bus.confirmTimeout()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(bus.circuitOpenDuration()).isEqualTo(Duration.ofSeconds(15));
 		assertThat(bus.prefetch()).isEqualTo(100);
+		assertThat(bus.routingKeyPrefix()).isEqualTo("edge.");
 
 		assertThat(config.bind(NodeProperties.class).nodeId()).isEqualTo("edge-gw");
 

@@ -23,9 +23,17 @@ final class BusMessages {
 	private BusMessages() {
 	}
 
-	static BusEvent toEvent(Message message) {
+	/**
+	 * Returns the event a message carries, its routing key without the configured prefix
+	 * (every key this node is bound to has it).
+	 */
+	static BusEvent toEvent(Message message, String routingKeyPrefix) {
 		MessageProperties properties = message.getMessageProperties();
-		return new BusEvent(properties.getReceivedRoutingKey(), header(properties, KIND),
+		String routingKey = properties.getReceivedRoutingKey();
+		if (routingKey.startsWith(routingKeyPrefix)) {
+			routingKey = routingKey.substring(routingKeyPrefix.length());
+		}
+		return new BusEvent(routingKey, header(properties, KIND),
 				new String(message.getBody(), StandardCharsets.UTF_8), header(properties, ORIGIN),
 				header(properties, EXCLUDE));
 	}

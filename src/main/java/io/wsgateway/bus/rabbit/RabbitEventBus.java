@@ -114,7 +114,8 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 				.deliveryMode(TRANSIENT)
 				.headers(headers(event))
 				.build();
-			return this.publisher.publish(this.properties.exchange(), event.routingKey(), amqp, bytes(event.body()));
+			return this.publisher.publish(this.properties.exchange(), onBroker(event.routingKey()), amqp,
+					bytes(event.body()));
 		});
 	}
 
@@ -125,7 +126,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			AMQP.BasicProperties amqp = new AMQP.BasicProperties.Builder().contentType(JSON)
 				.deliveryMode(PERSISTENT)
 				.build();
-			return this.publisher.publish(this.properties.clientExchange(), routingKey, amqp, bytes(json));
+			return this.publisher.publish(this.properties.clientExchange(), onBroker(routingKey), amqp, bytes(json));
 		});
 	}
 
@@ -136,14 +137,14 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			return;
 		}
 		if (this.bindings.add(routingKey) && this.connected) {
-			onChannel((channel) -> channel.queueBind(this.queue, this.properties.exchange(), routingKey));
+			onChannel((channel) -> channel.queueBind(this.queue, this.properties.exchange(), onBroker(routingKey)));
 		}
 	}
 
 	@Override
 	public void unbind(String routingKey) {
 		if (this.bindings.remove(routingKey) && this.connected) {
-			onChannel((channel) -> channel.queueUnbind(this.queue, this.properties.exchange(), routingKey));
+			onChannel((channel) -> channel.queueUnbind(this.queue, this.properties.exchange(), onBroker(routingKey)));
 		}
 	}
 
@@ -173,7 +174,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			channel.exchangeDeclare(this.properties.clientExchange(), "topic", true);
 			channel.queueDeclare(this.queue, false, true, true, Map.of());
 			for (String key : this.bindings) {
-				channel.queueBind(this.queue, this.properties.exchange(), key);
+				channel.queueBind(this.queue, this.properties.exchange(), onBroker(key));
 			}
 			this.connected = true;
 			logger.info("Broker connected; queue {} bound to {} key(s)", this.queue, this.bindings.size());
@@ -204,7 +205,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	@Override
 	public void onMessage(Message message) {
-		BusEvent event = BusMessages.toEvent(message);
+		BusEvent event = BusMessages.toEvent(message, this.properties.routingKeyPrefix());
 		if (this.instanceId.equals(event.origin())) {
 			return;
 		}
@@ -269,6 +270,11 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			headers.put(BusMessages.EXCLUDE, event.excludeConnection());
 		}
 		return headers;
+	}
+
+	/** Returns the key as it is on the broker, with {@code gateway.bus.routing-key-prefix} in front. */
+	private String onBroker(String routingKey) {
+		return this.properties.routingKeyPrefix() + routingKey;
 	}
 
 	private static boolean isWildcard(String routingKey) {
