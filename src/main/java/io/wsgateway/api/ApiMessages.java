@@ -1,20 +1,16 @@
 package io.wsgateway.api;
 
-import java.time.Instant;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.wsgateway.presence.ConnectionInfo;
-import io.wsgateway.protocol.ServerMessage;
+import io.wsgateway.rooms.RoomMessages;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import tools.jackson.databind.JsonNode;
 
-/** The server API's request and response bodies, and the client frames it sends. */
+/** The server API's request and response bodies. */
 final class ApiMessages {
-
-	/** The sender name of room messages and broadcasts that do not give one; as for backend events. */
-	static final String SYSTEM_SENDER = "system";
 
 	private ApiMessages() {
 	}
@@ -33,7 +29,7 @@ final class ApiMessages {
 	record Payload(
 			@Schema(description = OpenApiConfiguration.ANY_JSON + ", passed on as it is", requiredMode = Schema.RequiredMode.REQUIRED)
 			@NotNull(message = "is required") JsonNode payload,
-			@Schema(description = "sender name shown to clients", defaultValue = SYSTEM_SENDER) @Size(max = 256) String from) {
+			@Schema(description = "sender name shown to clients", defaultValue = RoomMessages.SYSTEM_SENDER) @Size(max = 256) String from) {
 	}
 
 	@Schema(description = "The notification was handed to every node.")
@@ -46,37 +42,6 @@ final class ApiMessages {
 
 	@Schema(description = "A user's connections on every node.")
 	record UserConnections(String userId, List<ConnectionInfo> connections) {
-	}
-
-	/** {@code notification}, as the notifications family sends it for backend events. */
-	record Notification(String id, String title, String message, JsonNode data, Instant createdAt)
-			implements ServerMessage {
-
-		@Override
-		public String type() {
-			return "notification";
-		}
-
-	}
-
-	/** {@code room_message}, as the rooms family sends it. */
-	record RoomMessage(String room, String from, JsonNode payload, Instant timestamp) implements ServerMessage {
-
-		@Override
-		public String type() {
-			return "room_message";
-		}
-
-	}
-
-	/** {@code broadcast}, as the rooms family sends it. */
-	record Broadcast(String from, JsonNode payload, Instant timestamp) implements ServerMessage {
-
-		@Override
-		public String type() {
-			return "broadcast";
-		}
-
 	}
 
 }

@@ -18,6 +18,7 @@ import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.notifications.Notification;
 import io.wsgateway.presence.ClusterPresence;
 import io.wsgateway.presence.ConnectionInfo;
 import io.wsgateway.presence.RoomPresence;
@@ -26,6 +27,7 @@ import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.protocol.ServerMessage;
+import io.wsgateway.rooms.RoomMessages;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -107,7 +109,7 @@ class GatewayApiController {
 		}
 		String id = (body.id() != null) ? body.id() : UUID.randomUUID().toString();
 		publish(NOTIFICATION_USER_PREFIX + userId, "notification",
-				new ApiMessages.Notification(id, body.title(), body.message(), body.data(), Instant.now()));
+				new Notification(id, body.title(), body.message(), body.data(), Instant.now().toString()));
 		return ResponseEntity.accepted().body(new ApiMessages.Accepted(id));
 	}
 
@@ -118,7 +120,7 @@ class GatewayApiController {
 	ResponseEntity<Void> sendToRoom(
 			@PathVariable @Pattern(regexp = Identifiers.PATTERN, message = Identifiers.MESSAGE) String room,
 			@Valid @RequestBody ApiMessages.Payload body) {
-		publish(ROOM_PREFIX + room, "room", new ApiMessages.RoomMessage(room, sender(body), body.payload(), Instant.now()));
+		publish(ROOM_PREFIX + room, "room", new RoomMessages.RoomMessage(room, sender(body), body.payload(), Instant.now()));
 		return ResponseEntity.accepted().build();
 	}
 
@@ -127,7 +129,7 @@ class GatewayApiController {
 	@ApiResponse(responseCode = "202", description = "handed to every node")
 	@PostMapping(path = "/broadcast", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Void> broadcast(@Valid @RequestBody ApiMessages.Payload body) {
-		publish(BROADCAST_KEY, "broadcast", new ApiMessages.Broadcast(sender(body), body.payload(), Instant.now()));
+		publish(BROADCAST_KEY, "broadcast", new RoomMessages.Broadcast(sender(body), body.payload(), Instant.now()));
 		return ResponseEntity.accepted().build();
 	}
 
@@ -226,7 +228,7 @@ class GatewayApiController {
 	}
 
 	private static String sender(ApiMessages.Payload body) {
-		return (body.from() != null) ? body.from() : ApiMessages.SYSTEM_SENDER;
+		return (body.from() != null) ? body.from() : RoomMessages.SYSTEM_SENDER;
 	}
 
 	private static GatewayException unavailable() {

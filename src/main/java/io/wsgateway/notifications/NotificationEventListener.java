@@ -10,7 +10,6 @@ import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 import tools.jackson.databind.JsonNode;
@@ -26,16 +25,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class NotificationEventListener implements BusEventListener {
-
-	record Notification(String id, String title, String message, JsonNode data, String createdAt)
-			implements ServerMessage {
-
-		@Override
-		public String type() {
-			return "notification";
-		}
-
-	}
 
 	private final NotificationSubscriptions subscriptions;
 

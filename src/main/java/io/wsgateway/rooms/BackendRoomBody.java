@@ -11,13 +11,11 @@ import tools.jackson.databind.JsonNode;
  */
 record BackendRoomBody(String from, JsonNode payload) {
 
-	static final String SYSTEM_SENDER = "system";
-
 	static BackendRoomBody read(MessageCodec codec, String body) {
 		JsonNode json = BackendEventBodies.parse(codec, body);
 		JsonNode payload = (json.isObject() && json.has("payload")) ? json.get("payload") : json;
 		String from = BackendEventBodies.text(json, "from");
-		return new BackendRoomBody((from != null) ? from : SYSTEM_SENDER, payload);
+		return new BackendRoomBody((from != null) ? from : RoomMessages.SYSTEM_SENDER, payload);
 	}
 
 }

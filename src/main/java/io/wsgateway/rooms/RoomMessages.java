@@ -5,8 +5,14 @@ import java.time.Instant;
 import io.wsgateway.protocol.ServerMessage;
 import tools.jackson.databind.JsonNode;
 
-/** The server messages of the rooms family. */
-final class RoomMessages {
+/**
+ * The server messages of the rooms family. {@code room_message} and {@code broadcast} are
+ * public for the server API, which sends them too.
+ */
+public final class RoomMessages {
+
+	/** The sender of room messages and broadcasts that name none (backend events, the server API). */
+	public static final String SYSTEM_SENDER = "system";
 
 	private RoomMessages() {
 	}
@@ -30,7 +36,8 @@ final class RoomMessages {
 
 	}
 
-	record RoomMessage(String room, String from, JsonNode payload, Instant timestamp) implements ServerMessage {
+	/** {@code room_message}: sent to a room's members. */
+	public record RoomMessage(String room, String from, JsonNode payload, Instant timestamp) implements ServerMessage {
 
 		@Override
 		public String type() {
@@ -39,7 +46,8 @@ final class RoomMessages {
 
 	}
 
-	record Broadcast(String from, JsonNode payload, Instant timestamp) implements ServerMessage {
+	/** {@code broadcast}: sent to every connection. */
+	public record Broadcast(String from, JsonNode payload, Instant timestamp) implements ServerMessage {
 
 		@Override
 		public String type() {

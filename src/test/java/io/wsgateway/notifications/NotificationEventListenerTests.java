@@ -30,7 +30,7 @@ class NotificationEventListenerTests {
 
 	@Test
 	void readsAFullNotification() {
-		NotificationEventListener.Notification notification = this.listener.read(
+		Notification notification = this.listener.read(
 				"{\"id\":\"n1\",\"title\":\"t\",\"message\":\"m\",\"data\":{\"k\":[1,2]},\"createdAt\":\"2030-01-02T03:04:05Z\",\"extra\":true}");
 
 		assertThat(notification.id()).isEqualTo("n1");
@@ -48,8 +48,8 @@ class NotificationEventListenerTests {
 
 	@Test
 	void fillsInIdAndCreatedAtWhenAbsent() {
-		NotificationEventListener.Notification first = this.listener.read("{\"title\":\"t\"}");
-		NotificationEventListener.Notification second = this.listener.read("{\"title\":\"t\"}");
+		Notification first = this.listener.read("{\"title\":\"t\"}");
+		Notification second = this.listener.read("{\"title\":\"t\"}");
 
 		assertThat(first.id()).isNotBlank().isNotEqualTo(second.id());
 		assertThat(first.data()).isNull();
