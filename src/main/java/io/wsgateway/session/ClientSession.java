@@ -26,6 +26,12 @@ import org.springframework.web.socket.CloseStatus;
  */
 public final class ClientSession {
 
+	private static final AtomicLong ACCEPTED = new AtomicLong();
+
+	// Order of acceptance: a session is created before its client can see "connected", so
+	// a client's next connection always has a higher number, whatever order they register in.
+	private final long acceptOrder = ACCEPTED.incrementAndGet();
+
 	private final String id;
 
 	private final ClientIdentity identity;
@@ -90,6 +96,10 @@ public final class ClientSession {
 	/** Returns the connection id, unique on this node and across nodes. */
 	public String id() {
 		return this.id;
+	}
+
+	long acceptOrder() {
+		return this.acceptOrder;
 	}
 
 	/** Returns the identity the handshake established. */

@@ -2,6 +2,7 @@ package io.wsgateway.session;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,18 +93,19 @@ public class SessionRegistry {
 
 	void register(ClientSession session) {
 		this.byId.put(session.id(), session);
-		Set<ClientSession> older = Set.of();
 		Set<ClientSession> mine = this.byUser.compute(session.userId(), (user, sessions) -> {
 			Set<ClientSession> result = (sessions != null) ? sessions : new CopyOnWriteArraySet<>();
 			result.add(session);
 			return result;
 		});
 		if (this.policy == SessionsProperties.PerUserPolicy.SINGLE) {
-			older = mine;
-		}
-		for (ClientSession other : older) {
-			if (other != session) {
-				other.close(GatewayCloseStatus.REPLACED);
+			// The newest by acceptance stays, not the last to register: the older session may
+			// register after its client already opened the newer one.
+			ClientSession newest = mine.stream().max(Comparator.comparingLong(ClientSession::acceptOrder)).orElseThrow();
+			for (ClientSession other : mine) {
+				if (other != newest) {
+					other.close(GatewayCloseStatus.REPLACED);
+				}
 			}
 		}
 		for (SessionEvents listener : this.events) {

@@ -77,6 +77,18 @@ class SessionRegistryTests {
 	}
 
 	@Test
+	void keepsTheNewerConnectionWhenTheOlderRegistersLast() {
+		SessionRegistry registry = TestSessions.registry(SessionsProperties.PerUserPolicy.SINGLE);
+		FakeTransport olderTransport = new FakeTransport();
+		ClientSession older = TestSessions.session("alice", olderTransport);
+		ClientSession newer = TestSessions.session("alice", new FakeTransport());
+		TestSessions.register(registry, newer);
+		TestSessions.register(registry, older);
+		assertThat(olderTransport.closeCode()).isEqualTo(4009);
+		assertThat(newer.isOpen()).isTrue();
+	}
+
+	@Test
 	void keepsEveryConnectionUnderTheMultiplePolicy() {
 		SessionRegistry registry = TestSessions.registry();
 		ClientSession older = TestSessions.session("alice", new FakeTransport());
