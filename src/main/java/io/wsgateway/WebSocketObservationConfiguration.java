@@ -7,8 +7,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 /**
- * Leaves WebSocket upgrade requests (the gateway endpoint and any upstream route) out of the
- * HTTP server observation ({@code http.server.requests}). An upgraded request's observation
+ * Leaves WebSocket upgrade requests of the upstream routes out of the HTTP server observation
+ * ({@code http.server.requests}); the gateway endpoint's are upgraded before the servlet
+ * container and never observed there. An upgraded request's observation
  * stays open for the whole life of the connection, holding its context and the request, and
  * then reports the connection's lifetime as one request's duration: measured at about 1 KB
  * per idle connection, plus CPU on every handshake. Handshakes are counted by

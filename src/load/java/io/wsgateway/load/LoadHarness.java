@@ -41,18 +41,20 @@ import org.HdrHistogram.Recorder;
  * prints one line of figures per scenario, then a summary against the targets.
  *
  * <p>Servers: {@code bare-jetty} and {@code bare-tomcat} ({@link BareEchoEndpoint}, no
- * authentication), {@code gateway} (the packaged jar, JWT auth on, connection and message
+ * authentication), {@code bare-jetty-core} ({@link BareJettyCoreServer}: the same on Jetty's
+ * core WebSocket API, the gateway's upgrade path), {@code gateway} (the packaged jar, JWT auth on, connection and message
  * rate limits raised for the test), and {@code crossnode} (two gateway nodes on the local
  * RabbitMQ). Scenarios per server: connect, echo, fan-out. Every loop is bounded in count
  * and time; the servers are stopped before the harness exits.
  *
  * <p>Parameters ({@code -Dname=value}): {@code load.scenarios} (comma list of
- * bare-jetty, gateway, bare-tomcat, crossnode, or {@code all}), {@code load.tests}
+ * bare-jetty, bare-jetty-core, gateway, bare-tomcat, crossnode, or {@code all}), {@code load.tests}
  * (connect,echo,fanout), {@code load.connections} [15000], {@code load.echo.clients} [50],
  * {@code load.echo.seconds} [15], {@code load.fanout.members} [2000],
  * {@code load.fanout.rates} [20,50], {@code load.fanout.seconds} [15],
  * {@code load.cross.members} [1000 per node], {@code load.cross.rate} [20],
- * {@code load.warmup.seconds} [5], {@code load.client.threads} [2], {@code load.client.transport} [epoll where
+ * {@code load.warmup.seconds} [5], {@code load.connect.warmup} [10000 handshakes before the timed connect],
+ * {@code load.client.threads} [2], {@code load.client.transport} [epoll where
  * available, else nio],
  * {@code load.source.addresses} [8: 127.0.0.1 to 127.0.0.8], {@code load.tomcat.connections} [5000: at
  * 15,000 the bare Tomcat runs out of a 1 GB heap], {@code load.server.jvm}
@@ -92,6 +94,8 @@ public final class LoadHarness {
 
 	private final int warmupSeconds;
 
+	private final int connectWarmup;
+
 	private final int sourceAddresses;
 
 	private final List<String> serverJvm;
@@ -115,7 +119,7 @@ public final class LoadHarness {
 		this.dir = Path.of(property("load.dir", "target/load"));
 		String scenarios = property("load.scenarios", "all");
 		this.targets = new LinkedHashSet<>(scenarios.equals("all")
-				? List.of("bare-jetty", "gateway", "bare-tomcat", "crossnode") : list(scenarios));
+				? List.of("bare-jetty", "bare-jetty-core", "gateway", "bare-tomcat", "crossnode") : list(scenarios));
 		this.tests = new LinkedHashSet<>(list(property("load.tests", "connect,echo,fanout")));
 		this.connections = intProperty("load.connections", 15000);
 		this.echoClients = intProperty("load.echo.clients", 50);
@@ -126,6 +130,7 @@ public final class LoadHarness {
 		this.crossMembers = intProperty("load.cross.members", 1000);
 		this.crossRate = intProperty("load.cross.rate", 20);
 		this.warmupSeconds = intProperty("load.warmup.seconds", 5);
+		this.connectWarmup = intProperty("load.connect.warmup", 10000);
 		this.sourceAddresses = intProperty("load.source.addresses", 8);
 		this.serverJvm = words(property("load.server.jvm",
 				"-Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"));
@@ -158,6 +163,7 @@ public final class LoadHarness {
 			try {
 				switch (target) {
 					case "bare-jetty" -> runServer(target, bare(target, "io.wsgateway.load.BareJettyServer", List.of()));
+					case "bare-jetty-core" -> runServer(target, bare(target, "io.wsgateway.load.BareJettyCoreServer", List.of()));
 					case "bare-tomcat" -> runServer(target, bare(target, "io.wsgateway.load.BareTomcatServer",
 							List.of("-Dbare.maxText=" + this.tomcatMaxText)));
 					case "gateway" -> runServer(target, gatewayStarter("load-a", List.of()));
@@ -258,15 +264,16 @@ public final class LoadHarness {
 	private void connect(String name, ServerProcess server, URI uri, int connections) throws Exception {
 		WsClient.Listener ignore = (conn, utf8) -> {
 		};
-		// warm the handshake path up, then take the idle server's memory
-		List<WsClient.Conn> warm = open(uri, Math.min(1000, connections), 0, ignore, new TreeMap<>());
+		// Warm the handshake path up until the JIT has compiled it (a node that has run for a
+		// while), then take the idle server's memory.
+		List<WsClient.Conn> warm = open(uri, Math.min(this.connectWarmup, connections), 0, ignore, new TreeMap<>());
 		warm.forEach(WsClient.Conn::abort);
 		Thread.sleep(2000);
 		long heapBefore = server.heapAfterGcKb();
 		long rssBefore = server.rssKb();
 		Map<String, long[]> histogramBefore = this.histograms ? classHistogram(server) : Map.of();
 		Map<Integer, Integer> failures = new TreeMap<>();
-		String[] tokens = tokens(1000, connections);
+		String[] tokens = tokens(this.connectWarmup, connections);
 		long cpu0 = server.cpuMillis();
 		long gen0 = generatorCpuNanos();
 		profile(server, "connect");
@@ -589,14 +596,14 @@ public final class LoadHarness {
 
 	/** With {@code -Dload.jfr=<settings>}: a JFR recording of the server during the measured part of a scenario. */
 	private void profile(ServerProcess server, String scenario) throws Exception {
-		String settings = System.getProperty("load.jfr");
-		if (settings != null) {
+		String settings = property("load.jfr", "");
+		if (!settings.isEmpty()) {
 			server.jcmd("JFR.start", "name=" + scenario, "settings=" + settings);
 		}
 	}
 
 	private void unprofile(ServerProcess server, String scenario) throws Exception {
-		if (System.getProperty("load.jfr") != null) {
+		if (!property("load.jfr", "").isEmpty()) {
 			Path file = this.dir.resolve(server.name + "-" + scenario + ".jfr").toAbsolutePath();
 			server.jcmd("JFR.dump", "name=" + scenario, "filename=" + file);
 			server.jcmd("JFR.stop", "name=" + scenario);

@@ -50,4 +50,13 @@ public interface EventBus {
 		return false;
 	}
 
+	/**
+	 * Returns whether events for backends ({@link #publishToBackend}) go anywhere at all:
+	 * {@code false} for the in-process bus, which drops them, so that a caller can skip
+	 * building an event nobody receives.
+	 */
+	default boolean reachesBackends() {
+		return reachesOtherNodes();
+	}
+
 }

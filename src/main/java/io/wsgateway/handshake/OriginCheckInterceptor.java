@@ -32,7 +32,9 @@ public class OriginCheckInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws Exception {
-		if (this.delegate.beforeHandshake(request, response, wsHandler, attributes)) {
+		// Non-browser clients send no Origin and are allowed; this skips parsing the request URI for them.
+		if (request.getHeaders().getOrigin() == null
+				|| this.delegate.beforeHandshake(request, response, wsHandler, attributes)) {
 			return true;
 		}
 		this.events.handshake(HandshakeOutcome.FORBIDDEN_ORIGIN);

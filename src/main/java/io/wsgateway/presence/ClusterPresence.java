@@ -536,7 +536,8 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 		}
 
 		private void toBackend(String routingKey, PresenceLedger.Entry connection) {
-			if (!isOldest()) {
+			// Without a broker the event would be serialized on every handshake and then dropped.
+			if (!isOldest() || !ClusterPresence.this.bus.reachesBackends()) {
 				return;
 			}
 			String json = ClusterPresence.this.mapper.writeValueAsString(

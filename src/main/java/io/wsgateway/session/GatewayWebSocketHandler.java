@@ -2,31 +2,24 @@ package io.wsgateway.session;
 
 import java.util.Map;
 
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PongMessage;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.WebSocketMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * The gateway's endpoint: turns each accepted connection into a registered
- * {@link ClientSession}, hands text messages to the {@link InboundMessageHandler}, closes
- * on binary frames (1003), and unregisters the session when the connection ends.
+ * {@link ClientSession}, hands its text messages to the {@link InboundMessageHandler}, and
+ * unregisters the session when the connection ends. {@link GatewayUpgradeHandler} asks it
+ * for one {@link ConnectionFrameHandler} per accepted handshake.
  */
 @Component
-public class GatewayWebSocketHandler implements WebSocketHandler {
+public class GatewayWebSocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayWebSocketHandler.class);
-
-	private static final String CLIENT_SESSION = "gateway.clientSession";
 
 	private final SessionRegistry registry;
 
@@ -40,17 +33,24 @@ public class GatewayWebSocketHandler implements WebSocketHandler {
 		this.limits = SendLimits.from(properties);
 	}
 
-	@Override
-	public void afterConnectionEstablished(WebSocketSession webSocketSession) {
-		Map<String, Object> attributes = webSocketSession.getAttributes();
-		Session jetty = ((NativeWebSocketSession) webSocketSession).getNativeSession(Session.class);
-		String connectionId = (String) attributes.get(HandshakeAttributes.CONNECTION_ID);
-		ClientIdentity identity = (ClientIdentity) attributes.get(HandshakeAttributes.IDENTITY);
-		String userAgent = webSocketSession.getHandshakeHeaders().getFirst("User-Agent");
-		ClientSession session = new ClientSession(connectionId, identity,
-				(String) attributes.get(HandshakeAttributes.CLIENT_IP), userAgent, new JettyFrameTransport(jetty),
-				this.limits, this.registry.frameEvents());
-		attributes.put(CLIENT_SESSION, session);
+	/**
+	 * Called once the handshake checks have passed, before the 101 response; returns the
+	 * handler of the connection's frames.
+	 * @param attributes what the checks recorded ({@link HandshakeAttributes})
+	 * @param userAgent the handshake's {@code User-Agent}, or {@code null}
+	 */
+	FrameHandler newConnection(Map<String, Object> attributes, String userAgent) {
+		return new ConnectionFrameHandler(this, (String) attributes.get(HandshakeAttributes.CONNECTION_ID),
+				(ClientIdentity) attributes.get(HandshakeAttributes.IDENTITY),
+				(String) attributes.get(HandshakeAttributes.CLIENT_IP), userAgent,
+				(AutoCloseable) attributes.get(HandshakeAttributes.ADMISSION_LEASE));
+	}
+
+	/** Called when the connection is open: sends {@code connected} and registers the session. */
+	ClientSession opened(CoreSession coreSession, String connectionId, ClientIdentity identity, String ip,
+			String userAgent) {
+		ClientSession session = new ClientSession(connectionId, identity, ip, userAgent,
+				new JettyFrameTransport(coreSession), this.limits, this.registry.frameEvents());
 		try (LogContext context = LogContext.of(session)) {
 			session.send(this.inbound.connectedFrame(session));
 			this.registry.register(session);
@@ -59,66 +59,46 @@ public class GatewayWebSocketHandler implements WebSocketHandler {
 			}
 			logger.debug("Connection opened from {}", session.ip());
 		}
+		return session;
 	}
 
-	@Override
-	public void handleMessage(WebSocketSession webSocketSession, WebSocketMessage<?> message) {
-		ClientSession session = clientSession(webSocketSession);
-		if (session == null) {
-			return;
-		}
-		if (message instanceof TextMessage text) {
-			String payload = text.getPayload();
-			int bytes = OutboundFrame.utf8Length(payload);
-			session.recordInbound(bytes);
-			this.registry.frameEvents().frameReceived(session, bytes);
-			try (LogContext context = LogContext.of(session)) {
-				this.inbound.onMessage(session, payload);
-			}
-		}
-		else if (message instanceof PongMessage) {
-			session.recordInbound(-1);
-		}
-		else if (message instanceof BinaryMessage) {
-			session.recordInbound(-1);
-			session.close(GatewayCloseStatus.BINARY_NOT_ACCEPTED);
+	/** Called for each complete, valid UTF-8 text message, one at a time per connection. */
+	void text(ClientSession session, String payload) {
+		int bytes = OutboundFrame.utf8Length(payload);
+		session.recordInbound(bytes);
+		this.registry.frameEvents().frameReceived(session, bytes);
+		try (LogContext context = LogContext.of(session)) {
+			this.inbound.onMessage(session, payload);
 		}
 	}
 
-	@Override
-	public void handleTransportError(WebSocketSession webSocketSession, Throwable exception) {
-		ClientSession session = clientSession(webSocketSession);
-		logger.debug("Transport error on connection {}: {}", (session != null) ? session.id() : webSocketSession.getId(),
-				exception.toString());
+	/** Called when a binary message starts: the protocol is text only. */
+	void binary(ClientSession session) {
+		session.recordInbound(-1);
+		session.close(GatewayCloseStatus.BINARY_NOT_ACCEPTED);
 	}
 
-	@Override
-	public void afterConnectionClosed(WebSocketSession webSocketSession, CloseStatus status) {
-		Map<String, Object> attributes = webSocketSession.getAttributes();
-		ClientSession session = clientSession(webSocketSession);
+	/** Called once when the connection has ended, however it ended. */
+	void closed(ClientSession session, String connectionId, CloseStatus status, AutoCloseable lease) {
 		if (session != null) {
 			try (LogContext context = LogContext.of(session)) {
 				this.registry.unregister(session, status);
 				logger.debug("Connection closed with {}", status.getCode());
 			}
 		}
-		if (attributes.remove(HandshakeAttributes.ADMISSION_LEASE) instanceof AutoCloseable lease) {
+		if (lease != null) {
 			try {
 				lease.close();
 			}
 			catch (Exception ex) {
-				logger.error("Could not release the admission slot of connection {}", webSocketSession.getId(), ex);
+				logger.error("Could not release the admission slot of connection {}", connectionId, ex);
 			}
 		}
 	}
 
-	@Override
-	public boolean supportsPartialMessages() {
-		return false;
-	}
-
-	private static ClientSession clientSession(WebSocketSession webSocketSession) {
-		return (ClientSession) webSocketSession.getAttributes().get(CLIENT_SESSION);
+	/** Called when the connection failed; the close that follows is reported to {@link #closed}. */
+	void failed(String connectionId, Throwable cause) {
+		logger.debug("Transport error on connection {}: {}", connectionId, cause.toString());
 	}
 
 }

@@ -1,33 +1,32 @@
 package io.wsgateway.session;
 
-import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * {@link FrameTransport} over Jetty's asynchronous session API: a write that waits for a
+ * {@link FrameTransport} over Jetty's core WebSocket session: a write that waits for a
  * slow client holds no thread.
  */
 final class JettyFrameTransport implements FrameTransport {
 
-	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+	private final CoreSession session;
 
-	private final Session session;
-
-	JettyFrameTransport(Session session) {
+	JettyFrameTransport(CoreSession session) {
 		this.session = session;
 	}
 
 	@Override
 	public void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure) {
-		this.session.sendText(text, Callback.from(onSuccess, onFailure));
+		this.session.sendFrame(new Frame(OpCode.TEXT, text), Callback.from(onSuccess, onFailure), false);
 	}
 
 	@Override
 	public void sendPing(Runnable onSuccess, Consumer<Throwable> onFailure) {
-		this.session.sendPing(EMPTY.duplicate(), Callback.from(onSuccess, onFailure));
+		this.session.sendFrame(new Frame(OpCode.PING), Callback.from(onSuccess, onFailure), false);
 	}
 
 	@Override
@@ -37,12 +36,12 @@ final class JettyFrameTransport implements FrameTransport {
 
 	@Override
 	public void disconnect() {
-		this.session.disconnect();
+		this.session.abort();
 	}
 
 	@Override
 	public boolean isOpen() {
-		return this.session.isOpen();
+		return this.session.isOutputOpen();
 	}
 
 }

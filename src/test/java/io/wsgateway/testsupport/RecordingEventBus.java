@@ -96,6 +96,12 @@ public final class RecordingEventBus implements EventBus {
 		return this.delegate != null && this.delegate.reachesOtherNodes();
 	}
 
+	// Backend events are what this bus records, so they always go somewhere.
+	@Override
+	public boolean reachesBackends() {
+		return true;
+	}
+
 	/** Sets what {@link #isConnected()} answers when not wrapping another bus. */
 	public void connected(boolean connected) {
 		this.connected = connected;

@@ -1,0 +1,136 @@
+package io.wsgateway.session;
+
+import java.nio.ByteBuffer;
+
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.messages.StringMessageSink;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * One connection's frames, on Jetty's core WebSocket API: aggregates text messages (Jetty
+ * enforces {@code max-message-size} with 1009 and UTF-8 with 1007), answers pings, and
+ * reports pongs and pings as activity. Holds nothing of the handshake request, which is
+ * what keeps an idle connection small.
+ */
+final class ConnectionFrameHandler implements FrameHandler {
+
+	private final GatewayWebSocketHandler endpoint;
+
+	private final String connectionId;
+
+	private final ClientIdentity identity;
+
+	private final String ip;
+
+	private final String userAgent;
+
+	private final AutoCloseable lease;
+
+	private CoreSession coreSession;
+
+	private ClientSession session;
+
+	// Created on the first text message, so that a connection that only listens does not pay for it.
+	private StringMessageSink textSink;
+
+	// The opcode of the data message in progress, for its continuation frames.
+	private byte messageOpCode;
+
+	ConnectionFrameHandler(GatewayWebSocketHandler endpoint, String connectionId, ClientIdentity identity, String ip,
+			String userAgent, AutoCloseable lease) {
+		this.endpoint = endpoint;
+		this.connectionId = connectionId;
+		this.identity = identity;
+		this.ip = ip;
+		this.userAgent = userAgent;
+		this.lease = lease;
+	}
+
+	@Override
+	public void onOpen(CoreSession coreSession, Callback callback) {
+		this.coreSession = coreSession;
+		try {
+			this.session = this.endpoint.opened(coreSession, this.connectionId, this.identity, this.ip, this.userAgent);
+		}
+		catch (RuntimeException ex) {
+			callback.failed(ex);
+			return;
+		}
+		callback.succeeded();
+		coreSession.demand();
+	}
+
+	@Override
+	public void onFrame(Frame frame, Callback callback) {
+		byte opCode = frame.getOpCode();
+		if (opCode == OpCode.TEXT || opCode == OpCode.BINARY) {
+			this.messageOpCode = opCode;
+		}
+		else if (opCode == OpCode.CONTINUATION) {
+			opCode = this.messageOpCode;
+		}
+		switch (opCode) {
+			case OpCode.TEXT -> textSink().accept(frame, callback);
+			case OpCode.BINARY -> {
+				if (frame.getOpCode() == OpCode.BINARY) {
+					this.endpoint.binary(this.session);
+				}
+				callback.succeeded();
+				this.coreSession.demand();
+			}
+			case OpCode.PING -> {
+				this.session.recordInbound(-1);
+				ByteBuffer payload = BufferUtil.copy(frame.getPayload());
+				callback.succeeded();
+				this.coreSession.sendFrame(new Frame(OpCode.PONG, payload), Callback.NOOP, false);
+				this.coreSession.demand();
+			}
+			case OpCode.PONG -> {
+				this.session.recordInbound(-1);
+				callback.succeeded();
+				this.coreSession.demand();
+			}
+			default -> callback.succeeded();
+		}
+	}
+
+	private StringMessageSink textSink() {
+		if (this.textSink == null) {
+			this.textSink = new StringMessageSink(this.coreSession, (args) -> {
+				this.endpoint.text(this.session, (String) args[0]);
+				return null;
+			}, true);
+		}
+		return this.textSink;
+	}
+
+	/**
+	 * Called when the upgrade failed after this handler was created: a connection that
+	 * never opened never closes, so its admission slot is given back here.
+	 */
+	void abandon() {
+		if (this.coreSession == null) {
+			this.endpoint.closed(null, this.connectionId, CloseStatus.SERVER_ERROR, this.lease);
+		}
+	}
+
+	@Override
+	public void onError(Throwable cause, Callback callback) {
+		this.endpoint.failed(this.connectionId, cause);
+		callback.succeeded();
+	}
+
+	@Override
+	public void onClosed(org.eclipse.jetty.websocket.core.CloseStatus closeStatus, Callback callback) {
+		this.endpoint.closed(this.session, this.connectionId,
+				new CloseStatus(closeStatus.getCode(), closeStatus.getReason()), this.lease);
+		callback.succeeded();
+	}
+
+}
