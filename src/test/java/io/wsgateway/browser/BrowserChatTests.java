@@ -6,16 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer;
+import io.wsgateway.session.ClientSession;
+import io.wsgateway.session.SessionRegistry;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +35,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -73,6 +72,9 @@ class BrowserChatTests {
 
 	@Autowired
 	private ServletWebServerApplicationContext context;
+
+	@Autowired
+	private SessionRegistry registry;
 
 	private final List<Page> pages = new ArrayList<>();
 
@@ -183,13 +185,10 @@ class BrowserChatTests {
 
 	/** Closes every open WebSocket session from the server side with the given code. */
 	private void closeAllSessions(int code, String reason) {
-		JettyWebSocketServerContainer container = JettyWebSocketServerContainer
-			.getContainer(this.context.getServletContext());
-		assertThat(container).as("Jetty's WebSocket container").isNotNull();
-		Collection<Session> sessions = container.getOpenSessions();
+		List<ClientSession> sessions = List.copyOf(this.registry.all());
 		assertThat(sessions).as("open WebSocket sessions").hasSizeGreaterThanOrEqualTo(2);
-		for (Session session : sessions) {
-			session.close(code, reason, Callback.NOOP);
+		for (ClientSession session : sessions) {
+			session.close(new CloseStatus(code, reason));
 		}
 	}
 
