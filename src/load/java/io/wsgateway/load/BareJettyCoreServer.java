@@ -1,11 +1,9 @@
 package io.wsgateway.load;
 
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -29,17 +27,11 @@ public final class BareJettyCoreServer {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int port = Integer.parseInt(args[0]);
-		Server server = new Server();
-		ServerConnector connector = new ServerConnector(server);
-		connector.setHost("127.0.0.1");
-		connector.setPort(port);
-		connector.setIdleTimeout(Duration.ofMinutes(10).toMillis());
-		server.addConnector(connector);
+		Server server = BareJettyServer.loopbackServer(Integer.parseInt(args[0]));
 		WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
 		upgrade.addMapping("/ws", (request, response, callback) -> new Echo());
 		upgrade.getConfiguration().setMaxTextMessageSize(BareEchoEndpoint.maxTextMessageSize());
-		upgrade.getConfiguration().setIdleTimeout(Duration.ofMinutes(10));
+		upgrade.getConfiguration().setIdleTimeout(BareJettyServer.IDLE_TIMEOUT);
 		server.setHandler(upgrade);
 		server.start();
 		server.join();

@@ -14,26 +14,33 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 public final class BareJettyServer {
 
+	static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
+
 	private BareJettyServer() {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int port = Integer.parseInt(args[0]);
-		Server server = new Server();
-		ServerConnector connector = new ServerConnector(server);
-		connector.setHost("127.0.0.1");
-		connector.setPort(port);
-		connector.setIdleTimeout(Duration.ofMinutes(10).toMillis());
-		server.addConnector(connector);
+		Server server = loopbackServer(Integer.parseInt(args[0]));
 		ServletContextHandler context = new ServletContextHandler("/");
 		server.setHandler(context);
 		JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
 			container.setDefaultMaxTextMessageBufferSize(BareEchoEndpoint.maxTextMessageSize());
-			container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());
+			container.setDefaultMaxSessionIdleTimeout(IDLE_TIMEOUT.toMillis());
 			container.addEndpoint(BareEchoEndpoint.class);
 		});
 		server.start();
 		server.join();
+	}
+
+	/** A Jetty server with one connector on 127.0.0.1 whose idle timeout outlasts any scenario. */
+	static Server loopbackServer(int port) {
+		Server server = new Server();
+		ServerConnector connector = new ServerConnector(server);
+		connector.setHost("127.0.0.1");
+		connector.setPort(port);
+		connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+		server.addConnector(connector);
+		return server;
 	}
 
 }

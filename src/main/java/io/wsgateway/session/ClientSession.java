@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.springframework.web.socket.CloseStatus;
@@ -323,10 +325,10 @@ public final class ClientSession {
 			this.writeStartedNanos = System.nanoTime();
 			try {
 				if (frame.isPing()) {
-					this.transport.sendPing(write::succeeded, write::failed);
+					this.transport.sendPing(write, write);
 				}
 				else {
-					this.transport.sendText(frame.text(), write::succeeded, write::failed);
+					this.transport.sendText(frame, write, write);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -338,14 +340,29 @@ public final class ClientSession {
 		}
 	}
 
-	private final class Write {
+	// One object per write, as its own success and failure callback: a fan-out allocates it
+	// once per member, so it carries no lambdas and no separate atomic.
+	private final class Write implements Runnable, Consumer<Throwable> {
+
+		private static final AtomicIntegerFieldUpdater<Write> ARRIVALS = AtomicIntegerFieldUpdater
+			.newUpdater(Write.class, "arrivals");
 
 		private final OutboundFrame frame;
 
-		private final AtomicBoolean secondArrives = new AtomicBoolean();
+		private volatile int arrivals;
 
 		Write(OutboundFrame frame) {
 			this.frame = frame;
+		}
+
+		@Override
+		public void run() {
+			succeeded();
+		}
+
+		@Override
+		public void accept(Throwable cause) {
+			failed(cause);
 		}
 
 		void succeeded() {
@@ -368,14 +385,14 @@ public final class ClientSession {
 			ClientSession.this.queuedBytes.addAndGet(-this.frame.size());
 			ClientSession.this.writeStartedNanos = 0;
 			ClientSession.this.writing.set(false);
-			if (!this.secondArrives.compareAndSet(false, true)) {
+			if (ARRIVALS.getAndIncrement(this) == 1) {
 				flush();
 			}
 		}
 
 		/** Returns {@code true} if the write already completed, so the caller goes on. */
 		boolean returned() {
-			return !this.secondArrives.compareAndSet(false, true);
+			return ARRIVALS.getAndIncrement(this) == 1;
 		}
 
 	}

@@ -9,11 +9,12 @@ import java.util.function.Consumer;
 interface FrameTransport {
 
 	/**
-	 * Starts sending a text message and returns without waiting for the network. Exactly
-	 * one of the callbacks runs when the write finished or failed, possibly on the calling
-	 * thread before this method returns.
+	 * Starts sending a frame's text as a text message and returns without waiting for the
+	 * network. Exactly one of the callbacks runs when the write finished or failed, possibly
+	 * on the calling thread before this method returns. The same frame may be on its way to
+	 * many connections at once.
 	 */
-	void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure);
+	void sendText(OutboundFrame frame, Runnable onSuccess, Consumer<Throwable> onFailure);
 
 	/** Starts sending a WebSocket ping; callbacks as for {@link #sendText}. */
 	void sendPing(Runnable onSuccess, Consumer<Throwable> onFailure);

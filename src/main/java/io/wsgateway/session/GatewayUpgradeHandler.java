@@ -20,8 +20,6 @@ import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.HandshakeInterceptorChain;
@@ -44,8 +42,6 @@ import org.springframework.web.socket.server.support.HandshakeInterceptorChain;
  * upgrade spends no rate-limit token or connection slot.
  */
 public final class GatewayUpgradeHandler extends Handler.Wrapper {
-
-	private static final Logger logger = LoggerFactory.getLogger(GatewayUpgradeHandler.class);
 
 	private final String path;
 
@@ -143,7 +139,8 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 			}
 			catch (Exception ex) {
 				chain.applyAfterHandshake(checkedRequest, refusal, ex);
-				releaseLease(attributes);
+				GatewayUpgradeHandler.this.endpoint.release(attributes.get(HandshakeAttributes.ADMISSION_LEASE),
+						(String) attributes.get(HandshakeAttributes.CONNECTION_ID));
 				throw new IllegalStateException("Handshake check failed", ex);
 			}
 			chain.applyAfterHandshake(checkedRequest, refusal, null);
@@ -167,17 +164,6 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 		void abandon() {
 			if (this.handler != null) {
 				this.handler.abandon();
-			}
-		}
-
-		private void releaseLease(Map<String, Object> attributes) {
-			if (attributes.get(HandshakeAttributes.ADMISSION_LEASE) instanceof AutoCloseable lease) {
-				try {
-					lease.close();
-				}
-				catch (Exception ex) {
-					logger.error("Could not release an admission slot", ex);
-				}
 			}
 		}
 

@@ -86,9 +86,14 @@ public class GatewayWebSocketHandler {
 				logger.debug("Connection closed with {}", status.getCode());
 			}
 		}
-		if (lease != null) {
+		release(lease, connectionId);
+	}
+
+	/** Gives a connection's admission slots back; called when it ended or its handshake failed. */
+	void release(Object lease, String connectionId) {
+		if (lease instanceof AutoCloseable closeable) {
 			try {
-				lease.close();
+				closeable.close();
 			}
 			catch (Exception ex) {
 				logger.error("Could not release the admission slot of connection {}", connectionId, ex);

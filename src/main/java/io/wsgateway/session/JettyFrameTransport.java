@@ -1,5 +1,6 @@
 package io.wsgateway.session;
 
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 import org.eclipse.jetty.util.Callback;
@@ -20,8 +21,10 @@ final class JettyFrameTransport implements FrameTransport {
 	}
 
 	@Override
-	public void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure) {
-		this.session.sendFrame(new Frame(OpCode.TEXT, text), Callback.from(onSuccess, onFailure), false);
+	public void sendText(OutboundFrame frame, Runnable onSuccess, Consumer<Throwable> onFailure) {
+		// A buffer of its own per connection (Jetty moves its position), over the shared bytes.
+		this.session.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(frame.utf8())), Callback.from(onSuccess, onFailure),
+				false);
 	}
 
 	@Override

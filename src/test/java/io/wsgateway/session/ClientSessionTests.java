@@ -1,6 +1,7 @@
 package io.wsgateway.session;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -382,6 +383,15 @@ class ClientSessionTests {
 		assertThat(OutboundFrame.utf8Length("\uD800")).isEqualTo(3);
 	}
 
+	@Test
+	void encodesAFrameOnceForEverySessionItGoesTo() {
+		OutboundFrame frame = OutboundFrame.of("{\"text\":\"é€😀\"}", "t");
+		byte[] first = frame.utf8();
+		assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo(frame.text());
+		assertThat(first).hasSize(frame.size());
+		assertThat(frame.utf8()).isSameAs(first);
+	}
+
 	static final class RecordingEvents implements SessionEvents {
 
 		final AtomicInteger sent = new AtomicInteger();
@@ -416,9 +426,9 @@ class ClientSessionTests {
 		}
 
 		@Override
-		public void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure) {
+		public void sendText(OutboundFrame frame, Runnable onSuccess, Consumer<Throwable> onFailure) {
 			this.maxOutstanding.accumulateAndGet(this.outstanding.incrementAndGet(), Math::max);
-			this.texts.add(text);
+			this.texts.add(frame.text());
 			this.network.execute(() -> {
 				this.outstanding.decrementAndGet();
 				onSuccess.run();
@@ -450,7 +460,7 @@ class ClientSessionTests {
 		boolean disconnected;
 
 		@Override
-		public void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure) {
+		public void sendText(OutboundFrame frame, Runnable onSuccess, Consumer<Throwable> onFailure) {
 			throw new IllegalStateException("TEXT_PARTIAL_WRITING");
 		}
 

@@ -89,8 +89,8 @@ public final class FakeTransport implements FrameTransport {
 	}
 
 	@Override
-	public void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure) {
-		write(new Write(text, false), onSuccess, onFailure);
+	public void sendText(OutboundFrame frame, Runnable onSuccess, Consumer<Throwable> onFailure) {
+		write(new Write(frame.text(), false), onSuccess, onFailure);
 	}
 
 	@Override

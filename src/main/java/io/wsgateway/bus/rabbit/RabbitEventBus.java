@@ -108,14 +108,17 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	@Override
 	public CompletionStage<Void> publish(BusEvent event) {
 		return guarded(() -> {
-			this.dispatcher.dispatch(event);
-			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
 			AMQP.BasicProperties amqp = new AMQP.BasicProperties.Builder().contentType(JSON)
 				.deliveryMode(TRANSIENT)
 				.headers(headers(event))
 				.build();
-			return this.publisher.publish(this.properties.exchange(), onBroker(event.routingKey()), amqp,
-					bytes(event.body()));
+			// Handed to the publisher thread before the local dispatch, so that the other nodes
+			// start their fan-out while this one does its own instead of after it.
+			CompletableFuture<Void> published = this.publisher.publish(this.properties.exchange(),
+					onBroker(event.routingKey()), amqp, bytes(event.body()));
+			this.dispatcher.dispatch(event);
+			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
+			return published;
 		});
 	}
 
