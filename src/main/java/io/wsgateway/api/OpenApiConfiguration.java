@@ -141,12 +141,18 @@ class OpenApiConfiguration {
 		properties.put("errors", typed("array").items(typed("object"))
 			.description("on 400: one {pointer, detail} per invalid body field (pointer such as #/title) and one "
 					+ "{parameter, detail} per invalid path or query parameter"));
-		return typed("object").description("RFC 9457 problem details").properties(properties);
+		Schema<Object> problem = typed("object");
+		problem.setDescription("RFC 9457 problem details");
+		problem.setProperties(properties);
+		return problem;
 	}
 
 	// Both spellings: "type" for OpenAPI 3.0 output, "types" for 3.1.
 	private static Schema<Object> typed(String type) {
-		return new Schema<>().type(type).types(Set.of(type));
+		Schema<Object> schema = new Schema<>();
+		schema.setType(type);
+		schema.setTypes(Set.of(type));
+		return schema;
 	}
 
 }

@@ -144,7 +144,7 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 				throw new IllegalStateException("Handshake check failed", ex);
 			}
 			chain.applyAfterHandshake(checkedRequest, refusal, null);
-			this.handler = (ConnectionFrameHandler) GatewayUpgradeHandler.this.endpoint.newConnection(attributes,
+			this.handler = GatewayUpgradeHandler.this.endpoint.newConnection(attributes,
 					request.getHeaders().get(HttpHeader.USER_AGENT));
 			return this.handler;
 		}

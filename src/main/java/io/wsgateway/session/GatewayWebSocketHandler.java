@@ -3,7 +3,6 @@ package io.wsgateway.session;
 import java.util.Map;
 
 import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,7 @@ public class GatewayWebSocketHandler {
 	 * @param attributes what the checks recorded ({@link HandshakeAttributes})
 	 * @param userAgent the handshake's {@code User-Agent}, or {@code null}
 	 */
-	FrameHandler newConnection(Map<String, Object> attributes, String userAgent) {
+	ConnectionFrameHandler newConnection(Map<String, Object> attributes, String userAgent) {
 		return new ConnectionFrameHandler(this, (String) attributes.get(HandshakeAttributes.CONNECTION_ID),
 				(ClientIdentity) attributes.get(HandshakeAttributes.IDENTITY),
 				(String) attributes.get(HandshakeAttributes.CLIENT_IP), userAgent,

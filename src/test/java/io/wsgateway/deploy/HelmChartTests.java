@@ -260,9 +260,12 @@ class HelmChartTests {
 		assertThat((Integer) at(container, "securityContext.runAsUser")).isEqualTo(65532);
 		assertThat((Boolean) at(container, "securityContext.readOnlyRootFilesystem")).isTrue();
 		assertThat((Boolean) at(container, "securityContext.allowPrivilegeEscalation")).isFalse();
-		assertThat((List<String>) at(container, "securityContext.capabilities.drop")).containsExactly("ALL");
-		assertThat((Map<String, Object>) at(container, "resources.requests")).containsKeys("cpu", "memory");
-		assertThat((Map<String, Object>) at(container, "resources.limits")).containsKeys("cpu", "memory");
+		List<String> dropped = at(container, "securityContext.capabilities.drop");
+		Map<String, Object> requests = at(container, "resources.requests");
+		Map<String, Object> limits = at(container, "resources.limits");
+		assertThat(dropped).containsExactly("ALL");
+		assertThat(requests).containsKeys("cpu", "memory");
+		assertThat(limits).containsKeys("cpu", "memory");
 
 		List<Map<String, Object>> mounts = at(container, "volumeMounts");
 		assertThat(mounts).anySatisfy((mount) -> {
@@ -386,7 +389,8 @@ class HelmChartTests {
 	@Test
 	void networkPolicyOpensOnlyWhatTheGatewayUses() {
 		Map<String, Object> policy = allOn.one("NetworkPolicy");
-		assertThat((List<String>) at(policy, "spec.policyTypes")).containsExactly("Ingress", "Egress");
+		List<String> policyTypes = at(policy, "spec.policyTypes");
+		assertThat(policyTypes).containsExactly("Ingress", "Egress");
 		assertThat((Object) at(policy, "spec.ingress[0].ports[0].port")).isEqualTo("http");
 		assertThat((Object) at(policy, "spec.ingress[1].ports[0].port")).isEqualTo("management");
 		List<Map<String, Object>> egress = at(policy, "spec.egress");
