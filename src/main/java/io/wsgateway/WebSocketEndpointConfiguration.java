@@ -57,7 +57,7 @@ class WebSocketEndpointConfiguration implements WebSocketConfigurer {
 		Customizer configuration = connectionConfiguration(properties);
 		return (factory) -> factory.addServerCustomizers((server) -> server.setHandler(new GatewayUpgradeHandler(
 				server.getHandler(), path, this.checks, endpoint,
-				WebSocketServerComponents.ensureWebSocketComponents(server), configuration)));
+				WebSocketServerComponents.ensureWebSocketComponents(server), configuration, properties.compression())));
 	}
 
 	private static Customizer connectionConfiguration(WebSocketProperties properties) {

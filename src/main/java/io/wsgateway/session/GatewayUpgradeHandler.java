@@ -53,21 +53,27 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 
 	private final Configuration.Customizer configuration;
 
+	private final boolean compression;
+
 	private final Handshaker handshaker = Handshaker.newInstance();
 
 	/**
 	 * @param path the full request path to upgrade (context path included)
 	 * @param checks the handshake checks, in order
 	 * @param configuration applied to each new connection (message and frame sizes, idle timeout)
+	 * @param compression whether to accept {@code permessage-deflate}; without it no extension is
+	 * negotiated
 	 */
 	public GatewayUpgradeHandler(Handler next, String path, List<HandshakeInterceptor> checks,
-			GatewayWebSocketHandler endpoint, WebSocketComponents components, Configuration.Customizer configuration) {
+			GatewayWebSocketHandler endpoint, WebSocketComponents components, Configuration.Customizer configuration,
+			boolean compression) {
 		super(next);
 		this.path = path;
 		this.checks = List.copyOf(checks);
 		this.endpoint = endpoint;
 		this.components = components;
 		this.configuration = configuration;
+		this.compression = compression;
 	}
 
 	@Override
@@ -144,6 +150,9 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 				throw new IllegalStateException("Handshake check failed", ex);
 			}
 			chain.applyAfterHandshake(checkedRequest, refusal, null);
+			if (!GatewayUpgradeHandler.this.compression) {
+				response.setExtensions(List.of());
+			}
 			this.handler = GatewayUpgradeHandler.this.endpoint.newConnection(attributes,
 					request.getHeaders().get(HttpHeader.USER_AGENT));
 			return this.handler;

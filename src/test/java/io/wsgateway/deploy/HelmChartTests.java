@@ -124,6 +124,7 @@ class HelmChartTests {
 		assertThat(websocket.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
 		assertThat(websocket.sendBufferLimit()).isEqualTo(DataSize.ofMegabytes(2));
 		assertThat(websocket.sendTimeLimit()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(websocket.compression()).isTrue();
 
 		GatewaySecurityProperties security = config.bind(GatewaySecurityProperties.class);
 		assertThat(security.anonymous()).isFalse();

@@ -24,7 +24,7 @@ class OriginCheckInterceptorTests {
 
 	private OriginCheckInterceptor allowing(String... patterns) {
 		WebSocketProperties properties = new WebSocketProperties("/ws", List.of(patterns), DataSize.ofKilobytes(512),
-				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10));
+				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		return new OriginCheckInterceptor(properties, this.outcomes::add);
 	}
 

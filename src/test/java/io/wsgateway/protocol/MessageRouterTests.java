@@ -119,7 +119,7 @@ class MessageRouterTests {
 
 	private MessageRouter router(int messagesPerSecond, int maxViolations) {
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
-				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10));
+				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		return new MessageRouter(handlers(), new MessageCodec(), VALIDATOR,
 				TestGatewayMetrics.create(this.meters, TestSessions.registry()),
 				new LimitsProperties(messagesPerSecond, maxViolations), webSocket);
@@ -411,7 +411,7 @@ class MessageRouterTests {
 	@Test
 	void refusesTwoHandlersForOneType() {
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
-				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10));
+				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new MessageRouter(List.of(join(), join()), new MessageCodec(), VALIDATOR,
 					TestGatewayMetrics.create(), new LimitsProperties(50, 10), webSocket))

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import io.wsgateway.testsupport.RawWebSocket;
 import io.wsgateway.testsupport.TestClient;
@@ -84,6 +86,18 @@ class GatewayUpgradeHandlerTests {
 		// One connection per IP is allowed: a slot taken by a refused request would make this 429.
 		try (TestClient client = TestClient.connect(this.port, TestTokens.token("slot"))) {
 			assertThat(client.connected().get("userId").asString()).isEqualTo("slot");
+		}
+	}
+
+	@Test
+	void negotiatesNoCompressionByDefault() throws IOException {
+		Map<String, String> headers = new HashMap<>(TestClient.bearer(TestTokens.token("deflate")));
+		headers.put("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits");
+		try (RawWebSocket raw = RawWebSocket.connect(this.port, "/ws", headers)) {
+			assertThat(raw.status()).isEqualTo(101);
+			assertThat(raw.header("Sec-WebSocket-Extensions")).isNull();
+			RawWebSocket.Frame connected = raw.readFrame(WAIT);
+			assertThat(connected.text()).contains("\"connected\"");
 		}
 	}
 
