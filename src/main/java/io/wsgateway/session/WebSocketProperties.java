@@ -21,8 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param sendBufferLimit bytes queued for one client before it is closed as a slow consumer (4010)
  * @param sendTimeLimit longest one send may stay unfinished before the client is closed (4010)
  * @param compression whether to accept a client's offer of {@code permessage-deflate} (RFC 7692).
- * Off by default: a compressing connection keeps its zlib state for its whole life, about 88 KB
- * of native memory against the 5 KB an idle connection costs otherwise, and browsers offer it
+ * Off by default: a compressing connection keeps its zlib state for its whole life, about 80 KB
+ * of native memory against the 3 to 5 KB an idle connection costs otherwise, and browsers offer it
  * on every connection.
  */
 @ConfigurationProperties("gateway.websocket")
