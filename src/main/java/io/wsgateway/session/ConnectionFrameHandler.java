@@ -42,6 +42,10 @@ final class ConnectionFrameHandler implements FrameHandler {
 	// The opcode of the data message in progress, for its continuation frames.
 	private byte messageOpCode;
 
+	// UTF-8 bytes of the text message in progress: its frames' payloads, so the decoded text
+	// need not be measured again.
+	private int textBytes;
+
 	ConnectionFrameHandler(GatewayWebSocketHandler endpoint, String connectionId, ClientIdentity identity, String ip,
 			String userAgent, AutoCloseable lease) {
 		this.endpoint = endpoint;
@@ -76,7 +80,10 @@ final class ConnectionFrameHandler implements FrameHandler {
 			opCode = this.messageOpCode;
 		}
 		switch (opCode) {
-			case OpCode.TEXT -> textSink().accept(frame, callback);
+			case OpCode.TEXT -> {
+				this.textBytes += frame.getPayloadLength();
+				textSink().accept(frame, callback);
+			}
 			case OpCode.BINARY -> {
 				if (frame.getOpCode() == OpCode.BINARY) {
 					this.endpoint.binary(this.session);
@@ -103,7 +110,9 @@ final class ConnectionFrameHandler implements FrameHandler {
 	private StringMessageSink textSink() {
 		if (this.textSink == null) {
 			this.textSink = new StringMessageSink(this.coreSession, (args) -> {
-				this.endpoint.text(this.session, (String) args[0]);
+				int bytes = this.textBytes;
+				this.textBytes = 0;
+				this.endpoint.text(this.session, (String) args[0], bytes);
 				return null;
 			}, true);
 		}
@@ -116,7 +125,7 @@ final class ConnectionFrameHandler implements FrameHandler {
 	 */
 	void abandon() {
 		if (this.coreSession == null) {
-			this.endpoint.closed(null, this.connectionId, CloseStatus.SERVER_ERROR, this.lease);
+			this.endpoint.release(this.lease, this.connectionId);
 		}
 	}
 

@@ -61,9 +61,11 @@ public class GatewayWebSocketHandler {
 		return session;
 	}
 
-	/** Called for each complete, valid UTF-8 text message, one at a time per connection. */
-	void text(ClientSession session, String payload) {
-		int bytes = OutboundFrame.utf8Length(payload);
+	/**
+	 * Called for each complete, valid UTF-8 text message, one at a time per connection.
+	 * @param bytes the message's size in UTF-8 bytes
+	 */
+	void text(ClientSession session, String payload, int bytes) {
 		session.recordInbound(bytes);
 		this.registry.frameEvents().frameReceived(session, bytes);
 		try (LogContext context = LogContext.of(session)) {

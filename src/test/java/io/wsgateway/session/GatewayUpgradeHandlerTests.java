@@ -142,7 +142,12 @@ class GatewayUpgradeHandlerTests {
 			raw.sendFrame(RawWebSocket.PING, true, new byte[0]);
 			raw.sendFrame(RawWebSocket.CONTINUATION, true, "\"payload\":\"é\"}".getBytes(StandardCharsets.UTF_8));
 			assertThat(raw.readFrame(WAIT).opcode()).isEqualTo(RawWebSocket.PONG);
-			assertThat(raw.readFrame(WAIT).text()).isEqualTo("{\"type\":\"echo\",\"payload\":\"é\"}");
+			String echoed = raw.readFrame(WAIT).text();
+			assertThat(echoed).isEqualTo("{\"type\":\"echo\",\"payload\":\"é\"}");
+			// the message's UTF-8 bytes, counted over both frames (the ping is not a message)
+			assertThat(this.registry.byUser("frag")).singleElement()
+				.extracting(ClientSession::bytesIn)
+				.isEqualTo((long) echoed.getBytes(StandardCharsets.UTF_8).length);
 		}
 	}
 
