@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -102,14 +103,19 @@ class GatewayUpgradeHandlerTests {
 	}
 
 	@Test
-	void answersPingWithPongCarryingTheSamePayload() throws IOException {
+	void answersPingWithPongCarryingTheSamePayloadAndCountsItAsActivity() throws Exception {
 		try (RawWebSocket raw = RawWebSocket.connect(this.port, "/ws", TestClient.bearer(TestTokens.token("pinger")))) {
 			assertThat(raw.status()).isEqualTo(101);
-			assertThat(raw.readFrame(WAIT).text()).contains("\"connected\"");
+			String connectionId = TestClient.json().readTree(raw.readFrame(WAIT).text()).get("connectionId").asString();
+			ClientSession session = TestSessions.awaitRegistered(this.registry, connectionId);
+			Instant connectedAt = session.lastActiveAt();
+			Thread.sleep(20);
 			raw.sendFrame(RawWebSocket.PING, true, "are you there".getBytes(StandardCharsets.UTF_8));
 			RawWebSocket.Frame pong = raw.readFrame(WAIT);
 			assertThat(pong.opcode()).isEqualTo(RawWebSocket.PONG);
 			assertThat(pong.text()).isEqualTo("are you there");
+			assertThat(session.lastActiveAt()).isAfter(connectedAt);
+			assertThat(session.messagesIn()).isZero();
 			raw.sendText("{\"type\":\"ping\",\"id\":\"1\"}");
 			assertThat(raw.readFrame(WAIT).text()).contains("\"pong\"");
 		}
