@@ -73,7 +73,7 @@ The image reference: repository@digest when a digest is given, else repository:t
 {{- end }}
 
 {{/*
-Name of the Secret holding the JWT key and the RabbitMQ password.
+Name of the Secret holding the JWT key, the RabbitMQ password and the API keys.
 */}}
 {{- define "websocket-gateway.secretName" -}}
 {{- default (include "websocket-gateway.fullname" .) .Values.secrets.existingSecret }}
@@ -91,6 +91,27 @@ Name of the container port the Actuator endpoints (probes, metrics) are served o
 */}}
 {{- define "websocket-gateway.managementPortName" -}}
 {{- if .Values.management.port }}management{{- else }}http{{- end }}
+{{- end }}
+
+{{/*
+A value with the keys of its maps, at any depth, turned from camelCase into the kebab-case
+of the application's property names (hashOn -> hash-on); everything else as given. As JSON
+{"value": ...}, since fromJson reads only objects.
+*/}}
+{{- define "websocket-gateway.kebabKeys" -}}
+{{- $value := . }}
+{{- if kindIs "map" . }}
+{{- $value = dict }}
+{{- range $key, $v := . }}
+{{- $_ := set $value (kebabcase $key) (fromJson (include "websocket-gateway.kebabKeys" $v)).value }}
+{{- end }}
+{{- else if kindIs "slice" . }}
+{{- $value = list }}
+{{- range . }}
+{{- $value = append $value (fromJson (include "websocket-gateway.kebabKeys" .)).value }}
+{{- end }}
+{{- end }}
+{{- toJson (dict "value" $value) }}
 {{- end }}
 
 {{/*
@@ -121,8 +142,8 @@ reported at once, one per line.
 {{- if and .Values.jwt.secret (lt (len .Values.jwt.secret) 32) }}
 {{- $errors = append $errors "jwt.secret must be at least 32 bytes (HMAC-SHA256)" }}
 {{- end }}
-{{- if and $existing (or .Values.jwt.secret .Values.jwt.publicKey .Values.rabbitmq.password) }}
-{{- $errors = append $errors "secrets.existingSecret is set: leave jwt.secret, jwt.publicKey and rabbitmq.password empty (they would be ignored)" }}
+{{- if and $existing (or .Values.jwt.secret .Values.jwt.publicKey .Values.rabbitmq.password .Values.api.keys) }}
+{{- $errors = append $errors "secrets.existingSecret is set: leave jwt.secret, jwt.publicKey, rabbitmq.password and api.keys empty (they would be ignored)" }}
 {{- end }}
 {{- $s := .Values.shutdown }}
 {{- $needed := add (int $s.preStopSleepSeconds) (int $s.shutdownPhaseTimeoutSeconds) }}
@@ -142,6 +163,10 @@ reported at once, one per line.
 {{- if and .Values.autoscaling.connections.enabled (ge (int .Values.autoscaling.connections.targetAverageValue) (int .Values.gateway.admission.maxConnections)) }}
 {{- $errors = append $errors "autoscaling.connections.targetAverageValue must be below gateway.admission.maxConnections, or pods refuse clients (503) before the autoscaler adds any" }}
 {{- end }}
+{{- end }}
+{{- $np := .Values.networkPolicy }}
+{{- if and .Values.gateway.upstreams.routes $np.enabled $np.egress.enabled (not $np.egress.extra) }}
+{{- $errors = append $errors "gateway.upstreams.routes with networkPolicy.egress.enabled needs networkPolicy.egress.extra rules that reach the routes' targets: otherwise the pods may only reach DNS and RabbitMQ" }}
 {{- end }}
 {{- if and .Values.ingress.enabled (not .Values.gateway.admission.trustedProxies) }}
 {{- $errors = append $errors "ingress.enabled needs gateway.admission.trustedProxies (the ingress controller's pod CIDRs): otherwise every client shares the controller's IP and its per-IP limits" }}

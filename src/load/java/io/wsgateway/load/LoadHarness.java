@@ -19,11 +19,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -58,9 +60,9 @@ import org.HdrHistogram.Recorder;
  * available, else nio],
  * {@code load.source.addresses} [8: 127.0.0.1 to 127.0.0.8], {@code load.tomcat.connections} [5000: at
  * 15,000 the bare Tomcat runs out of a 1 GB heap], {@code load.server.jvm}
- * [-Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20: G1 gives free heap back after a GC, so
- * that resident memory follows the live heap], {@code load.gateway.args} (extra {@code --name=value} for the
- * gateway), {@code load.tomcat.maxText} [8192: Tomcat cannot hold 15,000 sessions at 512 KB].
+ * [-XX:+UseG1GC -Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20: the image's collector,
+ * giving free heap back after a GC, so that resident memory follows the live heap],
+ * {@code load.gateway.args} (extra {@code --name=value} for the gateway), {@code load.tomcat.maxText} [8192: Tomcat cannot hold 15,000 sessions at 512 KB].
  */
 public final class LoadHarness {
 
@@ -133,7 +135,7 @@ public final class LoadHarness {
 		this.connectWarmup = intProperty("load.connect.warmup", 10000);
 		this.sourceAddresses = intProperty("load.source.addresses", 8);
 		this.serverJvm = words(property("load.server.jvm",
-				"-Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"));
+				"-XX:+UseG1GC -Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"));
 		this.gatewayArgs = words(property("load.gateway.args", ""));
 		this.tomcatMaxText = intProperty("load.tomcat.maxText", 8192);
 		this.tomcatConnections = intProperty("load.tomcat.connections", 5000);
@@ -466,15 +468,93 @@ public final class LoadHarness {
 
 	private static final byte[] TIME_FIELD = "\"t\":".getBytes(StandardCharsets.UTF_8);
 
+	/** Looked up once, at start: the first lookup loads the management classes, which must not delay a send. */
+	private static final com.sun.management.OperatingSystemMXBean GENERATOR_OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+		.getOperatingSystemMXBean();
+
+	private static final byte[] SEQUENCE_FIELD = "\"s\":".getBytes(StandardCharsets.UTF_8);
+
 	private static final byte[] JOINED = "\"room_joined\"".getBytes(StandardCharsets.UTF_8);
 
-	/** Per receiving node: latencies and count of the measured broadcasts. */
-	private static final class Sink {
+	/**
+	 * What one event-loop thread measured for one receiving node. Written by that thread
+	 * only, so the generator's threads never contend on a counter or a histogram.
+	 */
+	private static final class Tally {
 
 		final Recorder recorder = new Recorder(3);
 
 		final AtomicLong received = new AtomicLong();
 
+		/** Per broadcast, its slowest delivery, so a tail can be told apart from a few stalls. */
+		final AtomicLongArray slowest;
+
+		Tally(int broadcasts) {
+			this.slowest = new AtomicLongArray(broadcasts);
+		}
+
+		void record(int broadcast, long latency) {
+			this.recorder.recordValue(latency);
+			this.received.lazySet(this.received.get() + 1);
+			if (broadcast >= 0 && broadcast < this.slowest.length() && latency > this.slowest.get(broadcast)) {
+				this.slowest.lazySet(broadcast, latency);
+			}
+		}
+
+	}
+
+	/** Per receiving node: a tally per event-loop thread. */
+	private static final class Sink {
+
+		final List<Tally> tallies = new CopyOnWriteArrayList<>();
+
+		private final ThreadLocal<Tally> local;
+
+		Sink(int broadcasts) {
+			this.local = ThreadLocal.withInitial(() -> {
+				Tally tally = new Tally(broadcasts);
+				this.tallies.add(tally);
+				return tally;
+			});
+		}
+
+		Tally tally() {
+			return this.local.get();
+		}
+
+		long received() {
+			return this.tallies.stream().mapToLong((tally) -> tally.received.get()).sum();
+		}
+
+		Histogram histogram() {
+			Histogram histogram = new Histogram(3);
+			this.tallies.forEach((tally) -> histogram.add(tally.recorder.getIntervalHistogram()));
+			return histogram;
+		}
+
+	}
+
+	/** Returns how many broadcasts from {@code from} on had a delivery slower than {@code limit}, and the slowest few. */
+	private static String slowest(List<Sink> sinks, int from, int broadcasts, long period, long limit) {
+		List<long[]> slow = new ArrayList<>();
+		for (int i = from; i < broadcasts; i++) {
+			long max = 0;
+			for (Sink sink : sinks) {
+				for (Tally tally : sink.tallies) {
+					max = Math.max(max, tally.slowest.get(i));
+				}
+			}
+			if (max > limit) {
+				slow.add(new long[] { i, max });
+			}
+		}
+		String worst = slow.stream()
+			.sorted((a, b) -> Long.compare(b[1], a[1]))
+			.limit(5)
+			.map((b) -> String.format(Locale.ROOT, "%.0f ms at %.2f s", b[1] / 1e6, (b[0] - from) * period / 1e9))
+			.collect(Collectors.joining(", "));
+		return String.format(Locale.ROOT, "%d of %d broadcasts had a delivery over %d ms%s", slow.size(),
+				broadcasts - from, limit / 1_000_000, slow.isEmpty() ? "" : " (slowest: " + worst + ")");
 	}
 
 	private void fanout(String name, List<ServerProcess> servers, List<URI> uris, int membersPerNode, int rate,
@@ -485,8 +565,10 @@ public final class LoadHarness {
 		List<WsClient.Conn> all = new ArrayList<>();
 		AtomicInteger closed = new AtomicInteger();
 		WsClient.Conn publisher = null;
+		int warmup = rate * this.warmupSeconds;
+		int measured = rate * seconds;
 		for (int node = 0; node < uris.size(); node++) {
-			Sink sink = new Sink();
+			Sink sink = new Sink(warmup + measured);
 			sinks.add(sink);
 			WsClient.Listener listener = new WsClient.Listener() {
 				@Override
@@ -499,8 +581,8 @@ public final class LoadHarness {
 						return;
 					}
 					if (sentAt >= measureFrom.get()) {
-						sink.recorder.recordValue(Math.max(0, System.nanoTime() - sentAt));
-						sink.received.incrementAndGet();
+						sink.tally()
+							.record((int) longAfter(utf8, SEQUENCE_FIELD), Math.max(0, System.nanoTime() - sentAt));
 					}
 				}
 
@@ -528,25 +610,26 @@ public final class LoadHarness {
 		Thread.sleep(1000);
 		int receivers = membersPerNode * uris.size();
 		long period = TimeUnit.SECONDS.toNanos(1) / rate;
-		int warmup = rate * this.warmupSeconds;
-		int measured = rate * seconds;
 		long[] cpu0 = new long[servers.size()];
 		long gen0 = 0;
+		long cpuFrom = 0;
 		long start = System.nanoTime();
 		long measureStart = start + warmup * period;
 		for (int i = 0; i < warmup + measured; i++) {
 			long due = start + i * period;
-			long wait;
-			while ((wait = due - System.nanoTime()) > 0) {
-				LockSupport.parkNanos(wait);
-			}
 			if (i == warmup) {
+				// in the gap before the first measured broadcast, so that this work delays no send
 				measureFrom.set(measureStart);
+				cpuFrom = System.nanoTime();
 				for (int s = 0; s < servers.size(); s++) {
 					cpu0[s] = servers.get(s).cpuMillis();
 				}
 				gen0 = generatorCpuNanos();
 				profile(servers.get(0), "fanout-" + rate);
+			}
+			long wait;
+			while ((wait = due - System.nanoTime()) > 0) {
+				LockSupport.parkNanos(wait);
 			}
 			publisher.send("{\"type\":\"broadcast\",\"room\":\"" + ROOM + "\",\"payload\":{\"t\":" + due + ",\"s\":" + i
 					+ "}}");
@@ -554,24 +637,25 @@ public final class LoadHarness {
 		unprofile(servers.get(0), "fanout-" + rate);
 		long expected = (long) measured * receivers;
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-		while (sinks.stream().mapToLong((sink) -> sink.received.get()).sum() < expected && System.nanoTime() < deadline) {
+		while (sinks.stream().mapToLong(Sink::received).sum() < expected && System.nanoTime() < deadline) {
 			Thread.sleep(50);
 		}
 		double elapsed = (System.nanoTime() - measureStart) / 1e9;
 		double window = Math.max(seconds, Math.min(elapsed, seconds + 5.0));
+		double cpuSeconds = (System.nanoTime() - cpuFrom) / 1e9;
 		StringBuilder cpu = new StringBuilder();
 		for (int s = 0; s < servers.size(); s++) {
 			cpu.append(String.format(Locale.ROOT, "server%s %.0f%% ", (servers.size() > 1) ? "-" + (char) ('a' + s) : "",
-					(servers.get(s).cpuMillis() - cpu0[s]) / 10.0 / elapsed));
+					(servers.get(s).cpuMillis() - cpu0[s]) / 10.0 / cpuSeconds));
 		}
-		cpu.append(String.format(Locale.ROOT, "generator %.0f%%", (generatorCpuNanos() - gen0) / 1e7 / elapsed));
+		cpu.append(String.format(Locale.ROOT, "generator %.0f%%", (generatorCpuNanos() - gen0) / 1e7 / cpuSeconds));
 		Histogram total = new Histogram(3);
 		long received = 0;
 		StringBuilder perNode = new StringBuilder();
 		for (int s = 0; s < sinks.size(); s++) {
-			Histogram histogram = sinks.get(s).recorder.getIntervalHistogram();
+			Histogram histogram = sinks.get(s).histogram();
 			total.add(histogram);
-			received += sinks.get(s).received.get();
+			received += sinks.get(s).received();
 			if (sinks.size() > 1) {
 				perNode.append(String.format(Locale.ROOT, " | members on node %c: p50 %.1f ms p99 %.1f ms max %.1f ms",
 						'a' + s, ms(histogram, 50), ms(histogram, 99), histogram.getMaxValue() / 1e6));
@@ -584,6 +668,9 @@ public final class LoadHarness {
 						+ " p99 %.1f ms max %.1f ms, lost %d of %d, %d connections closed by the server%s | cpu %s",
 				name, receivers, rate, seconds, deliveries, (long) receivers * rate, ms(total, 50), ms(total, 99),
 				total.getMaxValue() / 1e6, lost, expected, closed.get(), perNode, cpu));
+		long targetMillis = name.equals("crossnode") ? 50 : (rate <= 20) ? 20 : 100;
+		print(String.format(Locale.ROOT, "[%s] fan-out %d/s: %s", name, rate,
+				slowest(sinks, warmup, warmup + measured, period, TimeUnit.MILLISECONDS.toNanos(targetMillis))));
 		String target = name.equals("crossnode") ? "p99 <= 50 ms" : (rate <= 20) ? "p99 <= 20 ms" : "no loss, p99 <= 100 ms";
 		this.summary.add(String.format(Locale.ROOT,
 				"  %-12s fan-out   %d x %d/s: %.0f deliveries/s, p99 %.1f ms, max %.1f ms, lost %d (target %s)%s", name,
@@ -620,8 +707,7 @@ public final class LoadHarness {
 	}
 
 	private static long generatorCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-			.getProcessCpuTime();
+		return GENERATOR_OS.getProcessCpuTime();
 	}
 
 	private static double ms(Histogram histogram, double percentile) {

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
 
-	private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+	/** The last line of {@code GC.class_histogram}: {@code Total <instances> <bytes>}. */
+	private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("Total\\s+\\d+\\s+(\\d+)");
 
 	private static final long CLOCK_TICKS_PER_SECOND = 100;
 
@@ -38,14 +39,18 @@ final class ServerProcess implements AutoCloseable {
 		this.log = log;
 	}
 
-	/** Starts {@code java <jvmArgs> <main...>} and waits until the port accepts connections. */
+	/**
+	 * Starts {@code java <jvmArgs> <main...>}, with its GC log in {@code <dir>/<name>-gc.log},
+	 * and waits until the port accepts connections.
+	 */
 	static ServerProcess start(String name, Path dir, List<String> jvmArgs, List<String> mainAndArgs, int port)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		Files.createDirectories(dir);
+		command.add("-Xlog:gc:file=" + dir.resolve(name + "-gc.log").toAbsolutePath());
 		command.addAll(jvmArgs);
 		command.addAll(mainAndArgs);
-		Files.createDirectories(dir);
 		Path log = dir.resolve(name + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		ServerProcess server = new ServerProcess(name, port, process, log);
@@ -94,13 +99,15 @@ final class ServerProcess implements AutoCloseable {
 		return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
 	}
 
-	/** Runs a full GC in the server and returns the heap in use after it, in KB. */
+	/**
+	 * Runs a full GC in the server and returns the size of the objects still reachable, in
+	 * KB: the total of a class histogram, which counts live objects only, whatever the
+	 * collector (the "used" of {@code GC.heap_info} differs in form and meaning between them).
+	 */
 	long heapAfterGcKb() throws IOException, InterruptedException {
 		jcmd("GC.run");
-		jcmd("GC.run");
-		String info = jcmd("GC.heap_info");
-		Matcher matcher = HEAP_USED.matcher(info);
-		return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+		Matcher matcher = HISTOGRAM_TOTAL.matcher(jcmd("GC.class_histogram"));
+		return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024 : -1;
 	}
 
 	/** Runs a jcmd command against the server and returns its output. */

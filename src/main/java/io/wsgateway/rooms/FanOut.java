@@ -3,9 +3,10 @@ package io.wsgateway.rooms;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
@@ -26,6 +27,13 @@ import org.springframework.stereotype.Component;
  * share and each helper serves its shares in the order they were handed over, so what one
  * connection publishes to a room still reaches every member in the order it was sent.
  * {@link ClientSession#send} never blocks, so a slow member delays nobody.
+ *
+ * <p>Each helper holds at most {@code gateway.rooms.fan-out-backlog} messages that wait for
+ * it. Many publishers at once each serve their own first share in parallel, while every
+ * other share queues for its one helper; without a bound that queue, and the delay of the
+ * members behind it, would grow for as long as the publishing lasts. With a full backlog
+ * the publishing thread waits for room, so publishers slow down to what the helpers
+ * deliver: a client's messages stay unread in its socket, a broker's events in its queue.
  */
 @Component
 class FanOut implements DisposableBean {
@@ -35,23 +43,44 @@ class FanOut implements DisposableBean {
 	/** Rooms with at least this many local members are served by more than one thread. */
 	static final int PARALLEL_FROM = 256;
 
-	private final ExecutorService[] helpers;
+	private final ThreadPoolExecutor[] helpers;
 
 	@Autowired
 	FanOut(RoomsProperties properties) {
-		this(properties.fanOutThreads());
+		this(properties.fanOutThreads(), properties.fanOutBacklog());
 	}
 
-	/** A fan-out over {@code threads} threads in all, the caller's included. */
-	FanOut(int threads) {
-		this.helpers = new ExecutorService[threads - 1];
+	/**
+	 * A fan-out over {@code threads} threads in all, the caller's included, where each
+	 * helper holds at most {@code backlog} waiting messages.
+	 */
+	FanOut(int threads, int backlog) {
+		this.helpers = new ThreadPoolExecutor[threads - 1];
 		for (int i = 0; i < this.helpers.length; i++) {
 			String name = "gateway-fan-out-" + (i + 1);
-			this.helpers[i] = Executors.newSingleThreadExecutor((task) -> {
-				Thread thread = new Thread(task, name);
-				thread.setDaemon(true);
-				return thread;
-			});
+			this.helpers[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(backlog),
+					(task) -> {
+						Thread thread = new Thread(task, name);
+						thread.setDaemon(true);
+						return thread;
+					}, FanOut::waitForRoom);
+		}
+	}
+
+	/**
+	 * Called when a helper's backlog is full: puts the share at the end of the queue once
+	 * there is room, so it still comes after the shares handed over before it.
+	 */
+	private static void waitForRoom(Runnable share, ThreadPoolExecutor helper) {
+		if (helper.isShutdown()) {
+			throw new RejectedExecutionException("fan-out helper stopped");
+		}
+		try {
+			helper.getQueue().put(share);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RejectedExecutionException("interrupted while waiting for the fan-out backlog", ex);
 		}
 	}
 
@@ -76,7 +105,7 @@ class FanOut implements DisposableBean {
 				this.helpers[i - 1].execute(() -> sendAll(share, frame, excluded));
 			}
 			catch (RejectedExecutionException ex) {
-				// shutting down: deliver here rather than drop
+				// shutting down or interrupted: deliver here rather than drop
 				sendAll(share, frame, excluded);
 			}
 		}
@@ -98,7 +127,7 @@ class FanOut implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		for (ExecutorService helper : this.helpers) {
+		for (ThreadPoolExecutor helper : this.helpers) {
 			helper.shutdown();
 		}
 	}

@@ -35,7 +35,7 @@ class RoomEventListener implements BusEventListener {
 
 	/** A listener that delivers on the calling thread only, as with {@code gateway.rooms.fan-out-threads=1}. */
 	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics) {
-		this(rooms, codec, metrics, new FanOut(1));
+		this(rooms, codec, metrics, new FanOut(1, 1));
 	}
 
 	@Autowired

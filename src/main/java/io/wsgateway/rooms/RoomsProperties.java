@@ -11,13 +11,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code fanOutThreads - 1} helpers, each for a fixed share of the members. 1 delivers on
  * the publishing thread only. Measured on 2 cores: 2 sustains 100,000 deliveries/s to a room
  * of 2,000 where 1 tops out near 88,000 (README, Performance).
+ * @param fanOutBacklog room messages that may wait for one helper; when they are that many,
+ * the publishing thread waits until the helper has taken one, so that many publishers at
+ * once cannot build an ever longer queue in front of it.
  */
 @ConfigurationProperties("gateway.rooms")
-record RoomsProperties(@DefaultValue("2") int fanOutThreads) {
+record RoomsProperties(@DefaultValue("2") int fanOutThreads, @DefaultValue("64") int fanOutBacklog) {
 
 	RoomsProperties {
 		if (fanOutThreads < 1) {
 			throw new IllegalArgumentException("gateway.rooms.fan-out-threads must be at least 1, is " + fanOutThreads);
+		}
+		if (fanOutBacklog < 1) {
+			throw new IllegalArgumentException("gateway.rooms.fan-out-backlog must be at least 1, is " + fanOutBacklog);
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.wsgateway.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -124,20 +125,35 @@ final class GatewayConfig {
 
 	/**
 	 * The properties a record binds, by name, with their types: one per component in kebab
-	 * case, recursing into nested records.
+	 * case, recursing into nested records and into lists of records (named without their
+	 * indexes, like {@link #names()}).
 	 */
 	static Map<String, Class<?>> properties(String prefix, Class<?> record) {
 		Map<String, Class<?>> properties = new TreeMap<>();
 		for (RecordComponent component : record.getRecordComponents()) {
 			String name = prefix + "." + kebab(component.getName());
+			Class<?> element = recordElementType(component);
 			if (component.getType().isRecord()) {
 				properties.putAll(properties(name, component.getType()));
+			}
+			else if (element != null) {
+				properties.putAll(properties(name, element));
 			}
 			else {
 				properties.put(name, component.getType());
 			}
 		}
 		return properties;
+	}
+
+	/** The element type of a {@code List<SomeRecord>} component, else {@code null}. */
+	private static Class<?> recordElementType(RecordComponent component) {
+		if (List.class.isAssignableFrom(component.getType())
+				&& component.getGenericType() instanceof ParameterizedType list
+				&& list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+			return element;
+		}
+		return null;
 	}
 
 	/** Whether a property name (list indexes removed) is one of the given properties. */

@@ -1,7 +1,13 @@
 package io.wsgateway.deploy;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,10 +47,19 @@ class HelmChartTests {
 
 	private static final String FULLNAME = "gw-websocket-gateway";
 
-	/** The seven properties records whose every property the chart must expose. */
+	// Properties records that are not public, by name.
+	private static final Class<?> PRESENCE = applicationClass("presence.PresenceProperties");
+
+	private static final Class<?> ROOMS = applicationClass("rooms.RoomsProperties");
+
+	private static final Class<?> API = applicationClass("api.ApiProperties");
+
+	private static final Class<?> UPSTREAMS = applicationClass("upstream.UpstreamProperties");
+
+	/** The properties records whose every property the chart must expose. */
 	private static final List<Class<?>> CHART_RECORDS = List.of(NodeProperties.class, WebSocketProperties.class,
 			SessionsProperties.class, GatewaySecurityProperties.class, AdmissionProperties.class,
-			LimitsProperties.class, BusProperties.class);
+			LimitsProperties.class, BusProperties.class, PRESENCE, ROOMS, API, UPSTREAMS);
 
 	private static HelmChart.Rendered defaults;
 
@@ -226,6 +241,110 @@ class HelmChartTests {
 		assertThat(config.get("spring.config.additional-location")).isEqualTo("from-env-SPRING_CONFIG_ADDITIONAL_LOCATION");
 	}
 
+	@Test
+	void chartDefaultsAreTheApplicationsDefaults() {
+		GatewayConfig chart = GatewayConfig.of(defaults.applicationYml());
+		GatewayConfig none = GatewayConfig.of("");
+		for (Class<?> record : CHART_RECORDS) {
+			if (record != BusProperties.class) { // the chart's bus is RabbitMQ, the application's local
+				assertThat(chart.bind(record)).as(record.getSimpleName()).isEqualTo(none.bind(record));
+			}
+		}
+	}
+
+	@Test
+	void rendersPresenceSettings() {
+		assertThat(bound(allOn, PRESENCE)).containsEntry("gracePeriod", Duration.ofSeconds(10))
+			.containsEntry("nodeHeartbeat", Duration.ofSeconds(10))
+			.containsEntry("nodeTimeout", Duration.ofSeconds(30));
+		HelmChart.Rendered atOnce = HelmChart.render(List.of(MINIMAL_VALUES), "gateway.presence.gracePeriod=0s");
+		assertThat(bound(atOnce, PRESENCE)).containsEntry("gracePeriod", Duration.ZERO)
+			.containsEntry("nodeTimeout", Duration.ofSeconds(15));
+	}
+
+	@Test
+	void rendersRoomsSettings() {
+		assertThat(bound(allOn, ROOMS)).containsEntry("fanOutThreads", 4).containsEntry("fanOutBacklog", 32);
+		assertThat(bound(defaults, ROOMS)).containsEntry("fanOutThreads", 2).containsEntry("fanOutBacklog", 64);
+	}
+
+	@Test
+	void rendersApiSettingsWithTheKeysInTheSecret() {
+		assertThat(bound(allOn, API)).containsEntry("maxBodySize", DataSize.ofKilobytes(128))
+			.containsEntry("keys", List.of());
+
+		HelmChart.Rendered rendered = HelmChart.render(List.of(MINIMAL_VALUES), "api.keys[0]=key-one", "api.keys[1]=key-two");
+		Map<String, Object> data = at(rendered.one("Secret"), "data");
+		String keys = new String(Base64.getDecoder().decode((String) data.get("api-keys")), StandardCharsets.UTF_8);
+		assertThat(keys).isEqualTo("key-one,key-two");
+		assertThat(envSecretRef(rendered.gatewayContainer(), "GATEWAY_API_KEYS")).containsEntry("name", FULLNAME)
+			.containsEntry("key", "api-keys");
+		assertThat(rendered.applicationYml()).as("secrets stay out of the ConfigMap").doesNotContain("key-one");
+		// as in the pod: the Secret's value in the environment, over the chart's and the image's application.yml
+		GatewayConfig pod = GatewayConfig.overApplicationDefaults(rendered.applicationYml())
+			.withEnvironment(Map.of("GATEWAY_API_KEYS", keys));
+		assertThat(components(pod.bind(API))).containsEntry("keys", List.of("key-one", "key-two"));
+
+		assertThat(envNames(defaults.gatewayContainer())).as("no keys, no variable").doesNotContain("GATEWAY_API_KEYS");
+		assertThat(envSecretRef(allOn.gatewayContainer(), "GATEWAY_API_KEYS"))
+			.containsEntry("name", "edge-gateway-secrets")
+			.containsEntry("key", "api-keys")
+			.containsEntry("optional", true);
+	}
+
+	@Test
+	void rendersUpstreamRoutes() {
+		assertThat(GatewayConfig.of(allOn.applicationYml()).names()).as("keys in the application's kebab case")
+			.contains("gateway.upstreams.routes.hash-on", "gateway.upstreams.routes.health-check.unhealthy-threshold",
+					"gateway.upstreams.routes.circuit-breaker.wait-duration-in-open-state")
+			.noneMatch((name) -> name.startsWith("gateway.upstreams.") && !name.equals(name.toLowerCase()));
+		Map<String, Object> legacy = at(bound(allOn, UPSTREAMS), "routes[0]");
+		assertThat(legacy).containsEntry("id", "legacy")
+			.containsEntry("path", "/ws/legacy/**")
+			.containsEntry("hashOn", "header:X-Tenant")
+			.containsEntry("connectTimeout", Duration.ofSeconds(2))
+			.containsEntry("idleTimeout", Duration.ofMinutes(10))
+			.containsEntry("forwardToken", true)
+			.containsEntry("forwardHeaders", List.of("User-Agent", "Cookie"))
+			.containsEntry("maxFrameSize", DataSize.ofMegabytes(1));
+		assertThat(legacy.get("strategy")).hasToString("CONSISTENT_HASH");
+		Map<String, Object> legacyA = at(legacy, "targets[0]");
+		Map<String, Object> legacyB = at(legacy, "targets[1]");
+		Map<String, Object> healthCheck = at(legacy, "healthCheck");
+		Map<String, Object> circuitBreaker = at(legacy, "circuitBreaker");
+		assertThat(legacyA).containsEntry("url", URI.create("ws://legacy-a.apps.svc:9000/socket"))
+			.containsEntry("weight", 3)
+			.containsEntry("name", "legacy-a");
+		assertThat(legacyB).containsEntry("weight", 1)
+			.containsEntry("name", "legacy-b.apps.svc:9000/socket");
+		assertThat(healthCheck).containsEntry("enabled", true)
+			.containsEntry("interval", Duration.ofSeconds(15))
+			.containsEntry("timeout", Duration.ofSeconds(2))
+			.containsEntry("unhealthyThreshold", 4)
+			.containsEntry("healthyThreshold", 3)
+			.containsEntry("path", "/health");
+		assertThat(circuitBreaker).containsEntry("failureRateThreshold", 40f)
+			.containsEntry("slidingWindowSize", 20)
+			.containsEntry("minimumNumberOfCalls", 8)
+			.containsEntry("waitDurationInOpenState", Duration.ofSeconds(45))
+			.containsEntry("permittedCallsInHalfOpenState", 2);
+		Map<String, Object> feed = at(bound(allOn, UPSTREAMS), "routes[1]");
+		assertThat(feed).as("omitted settings keep the application's defaults")
+			.containsEntry("id", "/ws/feed")
+			.containsEntry("connectTimeout", Duration.ofSeconds(5));
+		assertThat(feed.get("strategy")).hasToString("ROUND_ROBIN");
+		Map<String, Object> feedHealthCheck = at(feed, "healthCheck");
+		assertThat(feedHealthCheck).containsEntry("enabled", false)
+			.containsEntry("interval", Duration.ofSeconds(10));
+
+		assertThat(bound(defaults, UPSTREAMS)).containsEntry("routes", List.of());
+		HelmChart.Rendered viaExtraConfig = HelmChart.render(List.of(MINIMAL_VALUES),
+				"extraConfig.gateway.upstreams.routes[0].path=/ws/old",
+				"extraConfig.gateway.upstreams.routes[0].targets[0].url=ws://old.apps.svc:9000");
+		assertThat((String) at(bound(viaExtraConfig, UPSTREAMS), "routes[0].path")).as("extraConfig still wins")
+			.isEqualTo("/ws/old");
+	}
+
 	/** Spring's uniform form of a property name: no dashes, lower case. */
 	private static String uniform(String name) {
 		return name.replace("-", "").toLowerCase();
@@ -395,9 +514,10 @@ class HelmChartTests {
 		assertThat((Object) at(policy, "spec.ingress[0].ports[0].port")).isEqualTo("http");
 		assertThat((Object) at(policy, "spec.ingress[1].ports[0].port")).isEqualTo("management");
 		List<Map<String, Object>> egress = at(policy, "spec.egress");
-		assertThat(egress).hasSize(2);
+		assertThat(egress).hasSize(4);
 		assertThat((Integer) at(egress.get(0), "ports[0].port")).isEqualTo(53);
 		assertThat((Integer) at(egress.get(1), "ports[0].port")).isEqualTo(5671);
+		assertThat((Integer) at(egress.get(2), "ports[0].port")).as("extra: the upstream targets").isEqualTo(9000);
 	}
 
 	static List<Arguments> badValues() {
@@ -427,7 +547,30 @@ class HelmChartTests {
 				Arguments.of(List.of("gateway.sessions.perUser=many"), new String[] { "/gateway/sessions/perUser" }),
 				Arguments.of(List.of("gateway.websocket.heartbeatInterval=30 seconds"),
 						new String[] { "/gateway/websocket/heartbeatInterval" }),
-				Arguments.of(List.of("gateway.admission.maxConectons=5"), new String[] { "maxConectons" }));
+				Arguments.of(List.of("gateway.admission.maxConectons=5"), new String[] { "maxConectons" }),
+				Arguments.of(List.of("gateway.presence.nodeTimeout=15"), new String[] { "/gateway/presence/nodeTimeout" }),
+				Arguments.of(List.of("gateway.rooms.fanOutThreads=0"), new String[] { "/gateway/rooms/fanOutThreads" }),
+				Arguments.of(List.of("gateway.api.maxBodySize=64kb"), new String[] { "/gateway/api/maxBodySize" }),
+				Arguments.of(List.of("gateway.api.keys[0]=secret"), new String[] { "/gateway/api", "keys" }),
+				Arguments.of(List.of("api.keys[0]=two words"), new String[] { "/api/keys/0" }),
+				Arguments.of(List.of("jwt.secret=", "rabbitmq.password=", "secrets.existingSecret=mine", "api.keys[0]=k"),
+						new String[] { "leave jwt.secret, jwt.publicKey, rabbitmq.password and api.keys empty" }),
+				Arguments.of(List.of("gateway.upstreams.routes[0].path=/ws/legacy"),
+						new String[] { "/gateway/upstreams/routes/0", "targets" }),
+				Arguments.of(List.of("gateway.upstreams.routes[0].path=/ws/legacy",
+						"gateway.upstreams.routes[0].targets[0].url=http://legacy:9000"),
+						new String[] { "/gateway/upstreams/routes/0/targets/0/url" }),
+				Arguments.of(List.of("gateway.upstreams.routes[0].path=/ws/legacy",
+						"gateway.upstreams.routes[0].targets[0].url=ws://legacy:9000",
+						"gateway.upstreams.routes[0].strategy=sticky"),
+						new String[] { "/gateway/upstreams/routes/0/strategy" }),
+				Arguments.of(List.of("gateway.upstreams.routes[0].path=/ws/legacy",
+						"gateway.upstreams.routes[0].targets[0].url=ws://legacy:9000",
+						"gateway.upstreams.routes[0].hash-on=ip"), new String[] { "hash-on" }),
+				Arguments.of(List.of("gateway.upstreams.routes[0].path=/ws/legacy",
+						"gateway.upstreams.routes[0].targets[0].url=ws://legacy:9000", "networkPolicy.enabled=true"),
+						new String[] { "gateway.upstreams.routes with networkPolicy.egress.enabled needs "
+								+ "networkPolicy.egress.extra" }));
 	}
 
 	@ParameterizedTest
@@ -470,6 +613,50 @@ class HelmChartTests {
 
 	private static Map<String, Object> envSecretRef(Map<String, Object> container, String name) {
 		return at(envEntry(container, name), "valueFrom.secretKeyRef");
+	}
+
+	/** The record a rendered ConfigMap binds to, as {@link #components}. */
+	private static Map<String, Object> bound(HelmChart.Rendered rendered, Class<?> record) {
+		return components(GatewayConfig.of(rendered.applicationYml()).bind(record));
+	}
+
+	/**
+	 * A bound record (most are not public) as a map from component name to value, nested
+	 * records and lists of them likewise, for {@link HelmChart#at}.
+	 */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> components(Object record) {
+		return (Map<String, Object>) tree(record);
+	}
+
+	private static Object tree(Object value) {
+		if (value instanceof Record record) {
+			Map<String, Object> components = new LinkedHashMap<>();
+			for (RecordComponent component : record.getClass().getRecordComponents()) {
+				try {
+					Method accessor = component.getAccessor();
+					accessor.setAccessible(true);
+					components.put(component.getName(), tree(accessor.invoke(record)));
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+			return components;
+		}
+		if (value instanceof List<?> list) {
+			return list.stream().map(HelmChartTests::tree).toList();
+		}
+		return value;
+	}
+
+	private static Class<?> applicationClass(String name) {
+		try {
+			return Class.forName("io.wsgateway." + name);
+		}
+		catch (ClassNotFoundException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static String orDefault(String value, String fallback) {

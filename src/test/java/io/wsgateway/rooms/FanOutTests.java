@@ -3,11 +3,14 @@ package io.wsgateway.rooms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
 import io.wsgateway.session.OutboundFrame;
+import io.wsgateway.session.SessionEvents;
 import io.wsgateway.session.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 /** {@link FanOut}: who gets a frame, in what order, and on which thread. */
 class FanOutTests {
 
-	private final FanOut fanOut = new FanOut(2);
+	private final FanOut fanOut = new FanOut(2, 64);
 
 	private final List<FakeTransport> transports = new ArrayList<>();
 
@@ -63,21 +66,77 @@ class FanOutTests {
 
 	@Test
 	void oneThreadServesEveryRoomOnTheCallingThread() {
-		FanOut single = new FanOut(1);
+		FanOut single = new FanOut(1, 1);
 		List<ClientSession> members = members(FanOut.PARALLEL_FROM * 2);
 		single.deliver(members, OutboundFrame.of("{}", "room_message"), null);
 		assertThat(this.transports).allSatisfy((transport) -> assertThat(transport.texts()).containsExactly("{}"));
 		single.destroy();
 	}
 
+	@Test
+	void publisherWaitsWhileTheHelpersBacklogIsFullAndOrderIsKept() throws Exception {
+		FanOut bounded = new FanOut(2, 2);
+		CountDownLatch helperHeld = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		// every send completes at once, so the helper's thread passes here: it stops on its first
+		SessionEvents holdHelper = new SessionEvents() {
+			@Override
+			public void frameSent(ClientSession session, OutboundFrame frame) {
+				if (Thread.currentThread().getName().startsWith("gateway-fan-out-")) {
+					helperHeld.countDown();
+					awaitQuietly(release);
+				}
+			}
+		};
+		List<ClientSession> members = members(FanOut.PARALLEL_FROM * 2, holdHelper);
+		List<String> sent = IntStream.range(0, 4).mapToObj((i) -> "{\"n\":" + i + "}").toList();
+		try {
+			bounded.deliver(members, OutboundFrame.of(sent.get(0), "room_message"), null);
+			assertThat(helperHeld.await(10, TimeUnit.SECONDS)).isTrue();
+			bounded.deliver(members, OutboundFrame.of(sent.get(1), "room_message"), null);
+			bounded.deliver(members, OutboundFrame.of(sent.get(2), "room_message"), null);
+			Thread publisher = new Thread(
+					() -> bounded.deliver(members, OutboundFrame.of(sent.get(3), "room_message"), null));
+			publisher.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> publisher.getState() == Thread.State.WAITING);
+			assertThat(publisher.isAlive()).as("a third waiting message makes the publisher wait").isTrue();
+
+			release.countDown();
+			publisher.join(10_000);
+			assertThat(publisher.isAlive()).isFalse();
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(
+						() -> assertThat(this.transports).allSatisfy((t) -> assertThat(t.texts()).isEqualTo(sent)));
+		}
+		finally {
+			release.countDown();
+			bounded.destroy();
+		}
+	}
+
 	private List<ClientSession> members(int count) {
+		return members(count, new SessionEvents() {
+		});
+	}
+
+	private List<ClientSession> members(int count, SessionEvents events) {
 		List<ClientSession> members = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			FakeTransport transport = new FakeTransport();
 			this.transports.add(transport);
-			members.add(TestSessions.session("user-" + i, transport));
+			members.add(TestSessions.session(TestSessions.identity("user-" + i), transport,
+					TestSessions.DEFAULT_BUFFER_LIMIT, TestSessions.DEFAULT_TIME_LIMIT, events));
 		}
 		return members;
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }
