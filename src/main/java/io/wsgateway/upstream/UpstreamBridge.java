@@ -250,39 +250,54 @@ final class UpstreamBridge {
 	}
 
 	/**
-	 * Jetty's listener of the client's connection; frames go to the upstream. Public only
-	 * because Jetty calls listeners through method handles, which need a public class.
+	 * Jetty's listener of one of the bridged connections: every frame it reads goes to the
+	 * other one. Public only because Jetty calls listeners through method handles, which need
+	 * public classes.
 	 */
-	public final class ClientSide implements Session.Listener {
+	public abstract class Side implements Session.Listener {
 
-		@Override
-		public void onWebSocketOpen(Session session) {
-			clientOpened(session);
-		}
+		/** Returns the connection this side reads from; called only once it is open. */
+		abstract Session source();
+
+		/** Returns the connection this side's frames go to. */
+		abstract Session destination();
+
+		/** Returns the side's name in log lines. */
+		abstract String name();
 
 		@Override
 		public void onWebSocketPartialText(String payload, boolean last) {
-			upstream.sendPartialText(payload, last, relay(client, upstream, Callback.NOOP));
+			destination().sendPartialText(payload, last, relay(source(), destination(), Callback.NOOP));
 		}
 
 		@Override
 		public void onWebSocketPartialBinary(ByteBuffer payload, boolean last, Callback callback) {
-			upstream.sendPartialBinary(payload, last, relay(client, upstream, callback));
+			destination().sendPartialBinary(payload, last, relay(source(), destination(), callback));
 		}
 
 		@Override
 		public void onWebSocketPing(ByteBuffer payload) {
-			upstream.sendPing(payload, relay(client, upstream, Callback.NOOP));
+			destination().sendPing(payload, relay(source(), destination(), Callback.NOOP));
 		}
 
 		@Override
 		public void onWebSocketPong(ByteBuffer payload) {
-			upstream.sendPong(payload, relay(client, upstream, Callback.NOOP));
+			destination().sendPong(payload, relay(source(), destination(), Callback.NOOP));
 		}
 
 		@Override
 		public void onWebSocketError(Throwable cause) {
-			logger.debug("Connection {}: client side error: {}", connectionId, cause.toString());
+			logger.debug("Connection {}: {} side error: {}", connectionId, name(), cause.toString());
+		}
+
+	}
+
+	/** The client's connection; its frames go to the upstream. */
+	public final class ClientSide extends Side {
+
+		@Override
+		public void onWebSocketOpen(Session session) {
+			clientOpened(session);
 		}
 
 		@Override
@@ -291,10 +306,25 @@ final class UpstreamBridge {
 			callback.succeed();
 		}
 
+		@Override
+		Session source() {
+			return client;
+		}
+
+		@Override
+		Session destination() {
+			return upstream;
+		}
+
+		@Override
+		String name() {
+			return "client";
+		}
+
 	}
 
-	/** Jetty's listener of the upstream connection; frames go to the client. Public for Jetty, as {@link ClientSide}. */
-	public final class UpstreamSide implements Session.Listener {
+	/** The upstream connection; its frames go to the client. */
+	public final class UpstreamSide extends Side {
 
 		@Override
 		public void onWebSocketOpen(Session session) {
@@ -302,34 +332,24 @@ final class UpstreamBridge {
 		}
 
 		@Override
-		public void onWebSocketPartialText(String payload, boolean last) {
-			client.sendPartialText(payload, last, relay(upstream, client, Callback.NOOP));
-		}
-
-		@Override
-		public void onWebSocketPartialBinary(ByteBuffer payload, boolean last, Callback callback) {
-			client.sendPartialBinary(payload, last, relay(upstream, client, callback));
-		}
-
-		@Override
-		public void onWebSocketPing(ByteBuffer payload) {
-			client.sendPing(payload, relay(upstream, client, Callback.NOOP));
-		}
-
-		@Override
-		public void onWebSocketPong(ByteBuffer payload) {
-			client.sendPong(payload, relay(upstream, client, Callback.NOOP));
-		}
-
-		@Override
-		public void onWebSocketError(Throwable cause) {
-			logger.debug("Connection {}: upstream side error: {}", connectionId, cause.toString());
-		}
-
-		@Override
 		public void onWebSocketClose(int statusCode, String reason, Callback callback) {
 			upstreamClosed(statusCode, reason);
 			callback.succeed();
+		}
+
+		@Override
+		Session source() {
+			return upstream;
+		}
+
+		@Override
+		Session destination() {
+			return client;
+		}
+
+		@Override
+		String name() {
+			return "upstream";
 		}
 
 	}
