@@ -19,6 +19,13 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * per-sender order must hold across nodes; one thread so that no client thread ever
  * waits for the broker. Each publish returns a future that completes on the broker's ack
  * and fails on a nack or a lost channel.
+ *
+ * <p>The futures complete on a thread of their own, never on the thread that reads the
+ * broker connection, where the client library delivers acks and channel closes. Whatever
+ * runs on from a completion (a reply to the client, and when that client has gone, the
+ * unbinding of its routing keys) may call the broker and wait for an answer that only
+ * that reading thread could have read: the connection, every delivery and every confirm of
+ * this node included, would then stall until the client library's RPC timeout.
  */
 final class ConfirmingPublisher {
 
@@ -30,9 +37,17 @@ final class ConfirmingPublisher {
 		return publisher;
 	});
 
-	private final ConcurrentNavigableMap<Long, CompletableFuture<Void>> unconfirmed = new ConcurrentSkipListMap<>();
+	// One thread keeps the completions in the order the broker confirmed.
+	private final ExecutorService completions = Executors.newSingleThreadExecutor((runnable) -> {
+		Thread completer = new Thread(runnable, "gateway-bus-confirms");
+		completer.setDaemon(true);
+		return completer;
+	});
 
 	private Channel channel;
+
+	/** The unconfirmed publishes of {@link #channel}; replaced with it. */
+	private volatile Unconfirmed unconfirmed;
 
 	ConfirmingPublisher(ConnectionFactory connectionFactory) {
 		this.connectionFactory = connectionFactory;
@@ -52,16 +67,18 @@ final class ConfirmingPublisher {
 
 	void shutdown() {
 		this.thread.shutdownNow();
-		failAll(new IOException("publisher stopped"));
+		this.completions.shutdown();
+		Unconfirmed current = this.unconfirmed;
+		if (current != null) {
+			current.failAll(new IOException("publisher stopped"));
+		}
 	}
 
 	private void send(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body,
 			CompletableFuture<Void> confirmed) {
 		try {
 			Channel current = channel();
-			long sequence = current.getNextPublishSeqNo();
-			this.unconfirmed.put(sequence, confirmed);
-			confirmed.whenComplete((result, failure) -> this.unconfirmed.remove(sequence, confirmed));
+			this.unconfirmed.add(current.getNextPublishSeqNo(), confirmed);
 			current.basicPublish(exchange, routingKey, false, properties, body);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -75,35 +92,63 @@ final class ConfirmingPublisher {
 		if (current != null && current.isOpen()) {
 			return current;
 		}
-		// Confirms for the old channel's messages can no longer arrive.
-		failAll(new IOException("broker channel closed"));
+		if (this.unconfirmed != null) {
+			// Confirms for the old channel's messages can no longer arrive.
+			this.unconfirmed.failAll(new IOException("broker channel closed"));
+		}
 		current = this.connectionFactory.createConnection().createChannel(false);
 		current.confirmSelect();
-		current.addConfirmListener((sequence, multiple) -> confirm(sequence, multiple, null),
-				(sequence, multiple) -> confirm(sequence, multiple, new IOException("broker refused the message")));
-		current.addShutdownListener((cause) -> failAll(cause));
+		Unconfirmed pending = new Unconfirmed();
+		current.addConfirmListener(
+				(sequence, multiple) -> offTheConnectionThread(() -> pending.confirm(sequence, multiple, null)),
+				(sequence, multiple) -> offTheConnectionThread(
+						() -> pending.confirm(sequence, multiple, new IOException("broker refused the message"))));
+		current.addShutdownListener((cause) -> offTheConnectionThread(() -> pending.failAll(cause)));
 		this.channel = current;
+		this.unconfirmed = pending;
 		return current;
 	}
 
-	private void confirm(long sequence, boolean multiple, Exception failure) {
-		var done = multiple ? this.unconfirmed.headMap(sequence, true) : this.unconfirmed.subMap(sequence, true, sequence, true);
-		for (CompletableFuture<Void> future : done.values()) {
-			if (failure == null) {
-				future.complete(null);
-			}
-			else {
-				future.completeExceptionally(failure);
-			}
+	private void offTheConnectionThread(Runnable completion) {
+		try {
+			this.completions.execute(completion);
 		}
-		done.clear();
+		catch (RejectedExecutionException ex) {
+			// stopped: shutdown() has already failed every future still waiting
+		}
 	}
 
-	private void failAll(Exception cause) {
-		for (CompletableFuture<Void> future : this.unconfirmed.values()) {
-			future.completeExceptionally(cause);
+	/** The futures of one channel's publishes by sequence number. */
+	private static final class Unconfirmed {
+
+		private final ConcurrentNavigableMap<Long, CompletableFuture<Void>> futures = new ConcurrentSkipListMap<>();
+
+		void add(long sequence, CompletableFuture<Void> confirmed) {
+			this.futures.put(sequence, confirmed);
+			confirmed.whenComplete((result, failure) -> this.futures.remove(sequence, confirmed));
 		}
-		this.unconfirmed.clear();
+
+		void confirm(long sequence, boolean multiple, Exception failure) {
+			var done = multiple ? this.futures.headMap(sequence, true)
+					: this.futures.subMap(sequence, true, sequence, true);
+			for (CompletableFuture<Void> future : done.values()) {
+				if (failure == null) {
+					future.complete(null);
+				}
+				else {
+					future.completeExceptionally(failure);
+				}
+			}
+			done.clear();
+		}
+
+		void failAll(Exception cause) {
+			for (CompletableFuture<Void> future : this.futures.values()) {
+				future.completeExceptionally(cause);
+			}
+			this.futures.clear();
+		}
+
 	}
 
 }

@@ -43,45 +43,34 @@ class RoutingKeyPrefixTests {
 		for (String property : broker.springProperties()) {
 			arguments.add("--" + property);
 		}
-		try (Connection backend = broker.clientFactory().newConnection()) {
-			try (ConfigurableApplicationContext node = new SpringApplicationBuilder(GatewayApplication.class)
-				.run(arguments.toArray(String[]::new))) {
-				assertPrefixed(node, backend, prefix, exchange, clientExchange);
-			}
-			// only once the node is gone: a node that publishes to a deleted exchange loses its
-			// channel, and its shutdown then waits for the broker's reply to basic.cancel
+		try (ConfigurableApplicationContext node = new SpringApplicationBuilder(GatewayApplication.class)
+			.run(arguments.toArray(String[]::new)); Connection backend = broker.clientFactory().newConnection()) {
+			await().until(() -> node.getBean(RabbitEventBus.class).isConnected());
 			Channel channel = backend.createChannel();
+			LinkedBlockingQueue<String> toBackend = new LinkedBlockingQueue<>();
+			String queue = channel.queueDeclare().getQueue();
+			channel.queueBind(queue, clientExchange, "#");
+			channel.basicConsume(queue, true,
+					(tag, delivery) -> toBackend.add(delivery.getEnvelope().getRoutingKey()), (tag) -> {
+					});
+			int port = ((WebServerApplicationContext) node).getWebServer().getPort();
+			try (TestClient client = TestClient.connect(port, TestTokens.token("pia", List.of(), List.of("c1")))) {
+				client.request("{\"type\":\"subscribe_notifications\"}");
+				channel.basicPublish(exchange, prefix + "notification.user.pia",
+						new AMQP.BasicProperties.Builder().contentType("application/json").build(),
+						"{\"title\":\"prefixed\"}".getBytes(StandardCharsets.UTF_8));
+				assertThat(client.next("notification").path("title").asString()).isEqualTo("prefixed");
+				client.request("{\"type\":\"subscribe_clan_chat\",\"clanId\":\"c1\"}");
+				client.request("{\"type\":\"chat\",\"clanId\":\"c1\",\"content\":\"hi\"}");
+				String key;
+				do {
+					key = toBackend.poll(10, TimeUnit.SECONDS);
+				}
+				while (key != null && !key.endsWith("chat.message.c1"));
+				assertThat(key).isEqualTo(prefix + "chat.message.c1");
+			}
 			channel.exchangeDelete(exchange);
 			channel.exchangeDelete(clientExchange);
-		}
-	}
-
-	/** A backend's event reaches the client through the prefixed key, and a chat leaves with it. */
-	private static void assertPrefixed(ConfigurableApplicationContext node, Connection backend, String prefix,
-			String exchange, String clientExchange) throws Exception {
-		await().until(() -> node.getBean(RabbitEventBus.class).isConnected());
-		Channel channel = backend.createChannel();
-		LinkedBlockingQueue<String> toBackend = new LinkedBlockingQueue<>();
-		String queue = channel.queueDeclare().getQueue();
-		channel.queueBind(queue, clientExchange, "#");
-		channel.basicConsume(queue, true, (tag, delivery) -> toBackend.add(delivery.getEnvelope().getRoutingKey()),
-				(tag) -> {
-				});
-		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-		try (TestClient client = TestClient.connect(port, TestTokens.token("pia", List.of(), List.of("c1")))) {
-			client.request("{\"type\":\"subscribe_notifications\"}");
-			channel.basicPublish(exchange, prefix + "notification.user.pia",
-					new AMQP.BasicProperties.Builder().contentType("application/json").build(),
-					"{\"title\":\"prefixed\"}".getBytes(StandardCharsets.UTF_8));
-			assertThat(client.next("notification").path("title").asString()).isEqualTo("prefixed");
-			client.request("{\"type\":\"subscribe_clan_chat\",\"clanId\":\"c1\"}");
-			client.request("{\"type\":\"chat\",\"clanId\":\"c1\",\"content\":\"hi\"}");
-			String key;
-			do {
-				key = toBackend.poll(10, TimeUnit.SECONDS);
-			}
-			while (key != null && !key.endsWith("chat.message.c1"));
-			assertThat(key).isEqualTo(prefix + "chat.message.c1");
 		}
 	}
 
