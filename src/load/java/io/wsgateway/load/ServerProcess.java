@@ -100,12 +100,11 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a full GC in the server and returns the size of the objects still reachable, in
-	 * KB: the total of a class histogram, which counts live objects only, whatever the
-	 * collector (the "used" of {@code GC.heap_info} differs in form and meaning between them).
+	 * Returns the size of the objects still reachable in the server, in KB: the total of a
+	 * class histogram, whose full GC leaves live objects only, whatever the collector (the
+	 * "used" of {@code GC.heap_info} differs in form and meaning between them).
 	 */
 	long heapAfterGcKb() throws IOException, InterruptedException {
-		jcmd("GC.run");
 		Matcher matcher = HISTOGRAM_TOTAL.matcher(jcmd("GC.class_histogram"));
 		return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024 : -1;
 	}
