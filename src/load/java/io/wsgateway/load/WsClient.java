@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -30,12 +31,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
 /**
@@ -67,6 +66,9 @@ final class WsClient implements AutoCloseable {
 		}
 
 	}
+
+	/** The largest message a connection accepts, as Netty's decoder was told before. */
+	static final int MAX_MESSAGE = 1 << 20;
 
 	private final EventLoopGroup group;
 
@@ -101,7 +103,7 @@ final class WsClient implements AutoCloseable {
 			headers.add(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
 		}
 		WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
-				null, false, headers, 1 << 20);
+				null, false, headers, MAX_MESSAGE);
 		Conn conn = new Conn(handshaker, listener);
 		Bootstrap b = this.bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
 			@Override
@@ -121,6 +123,131 @@ final class WsClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+	}
+
+	/**
+	 * Reads a connection's frames once the handshake is done, in place of Netty's WebSocket
+	 * decoder: a server's frames are unmasked, so a text frame is handed to the listener as a
+	 * slice of the bytes read, with no frame object, no cumulation unless a frame spans two
+	 * reads, and one pipeline step. A fan-out has every event-loop thread read thousands of
+	 * connections in turn, so what each read touches is what the generator costs.
+	 */
+	static final class FrameReader extends ChannelInboundHandlerAdapter {
+
+		private static final int OP_CONTINUATION = 0x0;
+
+		private static final int OP_TEXT = 0x1;
+
+		private static final int OP_CLOSE = 0x8;
+
+		private static final int OP_PING = 0x9;
+
+		private final Conn conn;
+
+		/** The start of a frame that has not been read whole yet. */
+		private ByteBuf partial;
+
+		/** The fragments of a text message, while its last frame has not come. */
+		private ByteBuf fragments;
+
+		FrameReader(Conn conn) {
+			this.conn = conn;
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			ByteBuf in = (ByteBuf) msg;
+			if (this.partial != null) {
+				ByteBuf joined = this.partial;
+				this.partial = null;
+				joined.writeBytes(in);
+				in.release();
+				in = joined;
+			}
+			try {
+				while (in.isReadable(2) && ctx.channel().isActive()) {
+					int start = in.readerIndex();
+					int first = in.getUnsignedByte(start);
+					int second = in.getUnsignedByte(start + 1);
+					int header = (second & 0x7F) == 126 ? 4 : (second & 0x7F) == 127 ? 10 : 2;
+					if (!in.isReadable(header)) {
+						break;
+					}
+					long length = (header == 4) ? in.getUnsignedShort(start + 2)
+							: (header == 10) ? in.getLong(start + 2) : second & 0x7F;
+					if ((second & 0x80) != 0 || length < 0 || length > MAX_MESSAGE) {
+						ctx.close();
+						return;
+					}
+					if (!in.isReadable(header + (int) length)) {
+						break;
+					}
+					in.readerIndex(start + header + (int) length);
+					onFrame(ctx, (first & 0x80) != 0, first & 0x0F, in.slice(start + header, (int) length));
+				}
+				if (in.isReadable() && ctx.channel().isActive()) {
+					this.partial = ctx.alloc().buffer(in.readableBytes() + 256);
+					this.partial.writeBytes(in);
+				}
+			}
+			finally {
+				in.release();
+			}
+		}
+
+		private void onFrame(ChannelHandlerContext ctx, boolean last, int opcode, ByteBuf payload) {
+			if (opcode == OP_TEXT && last) {
+				this.conn.received++;
+				this.conn.listener.onText(this.conn, payload);
+			}
+			else if (opcode == OP_TEXT || (opcode == OP_CONTINUATION && this.fragments != null)) {
+				if (this.fragments == null) {
+					this.fragments = ctx.alloc().buffer(payload.readableBytes() * 2);
+				}
+				this.fragments.writeBytes(payload);
+				if (last) {
+					ByteBuf message = this.fragments;
+					this.fragments = null;
+					try {
+						this.conn.received++;
+						this.conn.listener.onText(this.conn, message);
+					}
+					finally {
+						message.release();
+					}
+				}
+			}
+			else if (opcode == OP_PING) {
+				// from the pipeline's tail: Netty's WebSocket encoder sits after this handler
+				ctx.channel().writeAndFlush(new PongWebSocketFrame(payload.copy()));
+			}
+			else if (opcode == OP_CLOSE) {
+				ctx.close();
+			}
+		}
+
+		@Override
+		public void handlerRemoved(ChannelHandlerContext ctx) {
+			release();
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			release();
+			ctx.fireChannelInactive();
+		}
+
+		private void release() {
+			if (this.partial != null) {
+				this.partial.release();
+				this.partial = null;
+			}
+			if (this.fragments != null) {
+				this.fragments.release();
+				this.fragments = null;
+			}
+		}
+
 	}
 
 	/** One connection. */
@@ -196,19 +323,8 @@ final class WsClient implements AutoCloseable {
 					return;
 				}
 				this.handshaker.finishHandshake(ctx.channel(), response);
+				ctx.pipeline().replace("ws-decoder", "ws-reader", new FrameReader(this));
 				this.opened.complete(this);
-				return;
-			}
-			WebSocketFrame frame = (WebSocketFrame) msg;
-			if (frame instanceof TextWebSocketFrame) {
-				this.received++;
-				this.listener.onText(this, frame.content());
-			}
-			else if (frame instanceof PingWebSocketFrame) {
-				ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-			}
-			else if (frame instanceof CloseWebSocketFrame) {
-				ctx.close();
 			}
 		}
 

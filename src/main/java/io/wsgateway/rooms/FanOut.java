@@ -114,7 +114,7 @@ class FanOut implements DisposableBean {
 
 	private static void sendAll(Collection<ClientSession> members, OutboundFrame frame, String excluded) {
 		for (ClientSession member : members) {
-			if (!member.id().equals(excluded)) {
+			if (excluded == null || !member.hasId(excluded)) {
 				try {
 					member.send(frame);
 				}

@@ -1,14 +1,14 @@
 package io.wsgateway.session;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -30,11 +30,29 @@ public final class ClientSession {
 
 	private static final AtomicLong ACCEPTED = new AtomicLong();
 
+	private static final VarHandle QUEUED_BYTES = field("queuedBytes", long.class);
+
+	private static final VarHandle WRITING = field("writing", boolean.class);
+
+	private static final VarHandle CLOSE_STATUS = field("closeStatus", CloseStatus.class);
+
+	private static final VarHandle DISCONNECT_REQUESTED = field("disconnectRequested", boolean.class);
+
+	private static final VarHandle MESSAGES_IN = field("messagesIn", long.class);
+
+	private static final VarHandle MESSAGES_OUT = field("messagesOut", long.class);
+
+	private static final VarHandle BYTES_IN = field("bytesIn", long.class);
+
+	private static final VarHandle BYTES_OUT = field("bytesOut", long.class);
+
 	// Order of acceptance: a session is created before its client can see "connected", so
 	// a client's next connection always has a higher number, whatever order they register in.
 	private final long acceptOrder = ACCEPTED.incrementAndGet();
 
 	private final String id;
+
+	private final int idHash;
 
 	private final ClientIdentity identity;
 
@@ -52,25 +70,29 @@ public final class ClientSession {
 
 	private final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
 
-	private final AtomicLong queuedBytes = new AtomicLong();
+	// The send path's state lives in this object's own fields, not in Atomic* objects of its
+	// own: a fan-out touches thousands of sessions in turn, each one's memory cold, and every
+	// separate object is one more cache miss per delivery.
 
-	private final AtomicBoolean writing = new AtomicBoolean();
+	private volatile long queuedBytes;
 
-	private final AtomicReference<CloseStatus> closeStatus = new AtomicReference<>();
+	private volatile boolean writing;
 
-	private final AtomicBoolean disconnectRequested = new AtomicBoolean();
+	private volatile CloseStatus closeStatus;
+
+	private volatile boolean disconnectRequested;
 
 	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
 
 	private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
-	private final AtomicLong messagesIn = new AtomicLong();
+	private volatile long messagesIn;
 
-	private final AtomicLong messagesOut = new AtomicLong();
+	private volatile long messagesOut;
 
-	private final AtomicLong bytesIn = new AtomicLong();
+	private volatile long bytesIn;
 
-	private final AtomicLong bytesOut = new AtomicLong();
+	private volatile long bytesOut;
 
 	private volatile long writeStartedNanos;
 
@@ -87,6 +109,7 @@ public final class ClientSession {
 	ClientSession(String id, ClientIdentity identity, String ip, String userAgent, FrameTransport transport,
 			SendLimits limits, SessionEvents events) {
 		this.id = id;
+		this.idHash = id.hashCode();
 		this.identity = identity;
 		this.ip = ip;
 		this.userAgent = userAgent;
@@ -98,6 +121,15 @@ public final class ClientSession {
 	/** Returns the connection id, unique on this node and across nodes. */
 	public String id() {
 		return this.id;
+	}
+
+	/**
+	 * Returns whether this is the connection {@code connectionId}. Cheaper than comparing
+	 * {@link #id()}s for a fan-out, which asks it of every member: the id's hash is kept in
+	 * this object, so a member that is not the one looked for costs no read of its id.
+	 */
+	public boolean hasId(String connectionId) {
+		return this.idHash == connectionId.hashCode() && this.id.equals(connectionId);
 	}
 
 	long acceptOrder() {
@@ -149,37 +181,37 @@ public final class ClientSession {
 
 	/** Returns whether the connection is open and no close has been asked for. */
 	public boolean isOpen() {
-		return this.closeStatus.get() == null && this.transport.isOpen();
+		return this.closeStatus == null && this.transport.isOpen();
 	}
 
 	/** Returns the close status this side asked for, or {@code null}. */
 	public CloseStatus requestedCloseStatus() {
-		return this.closeStatus.get();
+		return this.closeStatus;
 	}
 
 	/** Returns messages received from the client. */
 	public long messagesIn() {
-		return this.messagesIn.get();
+		return this.messagesIn;
 	}
 
 	/** Returns messages written to the client. */
 	public long messagesOut() {
-		return this.messagesOut.get();
+		return this.messagesOut;
 	}
 
 	/** Returns UTF-8 bytes received from the client in text messages. */
 	public long bytesIn() {
-		return this.bytesIn.get();
+		return this.bytesIn;
 	}
 
 	/** Returns UTF-8 bytes written to the client in text messages. */
 	public long bytesOut() {
-		return this.bytesOut.get();
+		return this.bytesOut;
 	}
 
 	/** Returns bytes accepted by {@link #send} and not yet written. */
 	public long queuedBytes() {
-		return this.queuedBytes.get();
+		return this.queuedBytes;
 	}
 
 	/**
@@ -203,13 +235,13 @@ public final class ClientSession {
 	 * or just overflowed
 	 */
 	public boolean send(OutboundFrame frame) {
-		if (this.closeStatus.get() != null) {
+		if (this.closeStatus != null) {
 			return false;
 		}
-		long before = this.queuedBytes.getAndAdd(frame.size());
+		long before = (long) QUEUED_BYTES.getAndAdd(this, (long) frame.size());
 		// A lone frame larger than the limit still goes out: only a backlog marks a slow reader.
 		if (before > 0 && before + frame.size() > this.limits.bufferLimitBytes()) {
-			this.queuedBytes.addAndGet(-frame.size());
+			QUEUED_BYTES.getAndAdd(this, (long) -frame.size());
 			overflow();
 			return false;
 		}
@@ -223,7 +255,7 @@ public final class ClientSession {
 	 * calls, and sends after this one, are ignored.
 	 */
 	public void close(CloseStatus status) {
-		if (this.closeStatus.compareAndSet(null, status)) {
+		if (CLOSE_STATUS.compareAndSet(this, null, status)) {
 			this.closeRequestedNanos = System.nanoTime();
 			this.queue.offer(OutboundFrame.close(status));
 			flush();
@@ -232,7 +264,7 @@ public final class ClientSession {
 
 	/** Closes at once, dropping queued frames: for clients that do not read. */
 	private void overflow() {
-		if (this.closeStatus.compareAndSet(null, GatewayCloseStatus.SLOW_CONSUMER)) {
+		if (CLOSE_STATUS.compareAndSet(this, null, GatewayCloseStatus.SLOW_CONSUMER)) {
 			this.closeRequestedNanos = System.nanoTime();
 			dropQueued();
 			this.events.sendOverflow(this);
@@ -245,8 +277,8 @@ public final class ClientSession {
 		this.lastInboundNanos = System.nanoTime();
 		this.lastActiveAt = Instant.now();
 		if (bytes >= 0) {
-			this.messagesIn.incrementAndGet();
-			this.bytesIn.addAndGet(bytes);
+			MESSAGES_IN.getAndAdd(this, 1L);
+			BYTES_IN.getAndAdd(this, (long) bytes);
 		}
 	}
 
@@ -256,11 +288,11 @@ public final class ClientSession {
 	 * close handshake was not answered. Called periodically by {@link SessionTimers}.
 	 */
 	void checkTimers(long now, Instant wallClock, SessionTimeouts timeouts) {
-		if (this.closeStatus.get() != null) {
+		if (this.closeStatus != null) {
 			// Not transport.isOpen(): Jetty reports a session closed as soon as its close has
 			// started. A session still swept here has not ended (the registry drops it then).
 			if (now - this.closeRequestedNanos > this.limits.timeLimitNanos()
-					&& this.disconnectRequested.compareAndSet(false, true)) {
+					&& DISCONNECT_REQUESTED.compareAndSet(this, false, true)) {
 				this.transport.disconnect();
 			}
 			return;
@@ -295,7 +327,7 @@ public final class ClientSession {
 	private void dropQueued() {
 		OutboundFrame frame;
 		while ((frame = this.queue.poll()) != null) {
-			this.queuedBytes.addAndGet(-frame.size());
+			QUEUED_BYTES.getAndAdd(this, (long) -frame.size());
 		}
 	}
 
@@ -303,10 +335,10 @@ public final class ClientSession {
 	// happens second continues with the next frame, so a transport that completes inline
 	// loops here instead of recursing.
 	private void flush() {
-		while (this.writing.compareAndSet(false, true)) {
+		while (WRITING.compareAndSet(this, false, true)) {
 			OutboundFrame frame = this.queue.poll();
 			if (frame == null) {
-				this.writing.set(false);
+				this.writing = false;
 				if (this.queue.isEmpty()) {
 					return;
 				}
@@ -317,7 +349,7 @@ public final class ClientSession {
 				this.transport.close(frame.closeStatus().getCode(), frame.closeStatus().getReason());
 				return;
 			}
-			if (this.closeStatus.get() == GatewayCloseStatus.SLOW_CONSUMER) {
+			if (this.closeStatus == GatewayCloseStatus.SLOW_CONSUMER) {
 				dropQueued();
 				return;
 			}
@@ -367,8 +399,8 @@ public final class ClientSession {
 
 		void succeeded() {
 			if (!this.frame.isPing()) {
-				ClientSession.this.messagesOut.incrementAndGet();
-				ClientSession.this.bytesOut.addAndGet(this.frame.size());
+				MESSAGES_OUT.getAndAdd(ClientSession.this, 1L);
+				BYTES_OUT.getAndAdd(ClientSession.this, (long) this.frame.size());
 				ClientSession.this.events.frameSent(ClientSession.this, this.frame);
 			}
 			completed();
@@ -376,15 +408,15 @@ public final class ClientSession {
 
 		void failed(Throwable cause) {
 			dropQueued();
-			ClientSession.this.closeStatus.compareAndSet(null, GatewayCloseStatus.SERVER_ERROR);
+			CLOSE_STATUS.compareAndSet(ClientSession.this, null, GatewayCloseStatus.SERVER_ERROR);
 			ClientSession.this.transport.disconnect();
 			completed();
 		}
 
 		private void completed() {
-			ClientSession.this.queuedBytes.addAndGet(-this.frame.size());
+			QUEUED_BYTES.getAndAdd(ClientSession.this, (long) -this.frame.size());
 			ClientSession.this.writeStartedNanos = 0;
-			ClientSession.this.writing.set(false);
+			ClientSession.this.writing = false;
 			if (ARRIVALS.getAndIncrement(this) == 1) {
 				flush();
 			}
@@ -395,6 +427,15 @@ public final class ClientSession {
 			return ARRIVALS.getAndIncrement(this) == 1;
 		}
 
+	}
+
+	private static VarHandle field(String name, Class<?> type) {
+		try {
+			return MethodHandles.lookup().findVarHandle(ClientSession.class, name, type);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
 	}
 
 	@Override

@@ -279,6 +279,16 @@ class ClientSessionTests {
 		assertThat(session.queuedBytes()).isZero();
 	}
 
+	@Test
+	void hasIdComparesTheIdNotTheInstanceNorOnlyItsHash() {
+		ClientSession session = new ClientSession("Aa", TestSessions.identity("alice"), "192.0.2.1", null,
+				this.transport, new SendLimits(1_000_000, TIME_LIMIT.toNanos()), this.events);
+		assertThat(session.hasId(new String(new char[] { 'A', 'a' }))).isTrue();
+		assertThat("BB".hashCode()).isEqualTo("Aa".hashCode());
+		assertThat(session.hasId("BB")).isFalse();
+		assertThat(session.hasId("c-2")).isFalse();
+	}
+
 	// ---- timers --------------------------------------------------------------------------------
 
 	@Test
