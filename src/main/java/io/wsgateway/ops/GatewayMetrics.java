@@ -126,28 +126,32 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 		this.busMalformed = Counter.builder("gateway.bus.malformed")
 			.description("Events from the broker dropped because they could not be read")
 			.register(registry);
-		messagesIn(UNKNOWN);
+		messages(this.messagesIn, "in", UNKNOWN);
 	}
 
 	/** Declares which inbound types are known, so that only they become tag values. */
 	public void knownInboundTypes(Collection<String> types) {
 		this.knownInbound = Set.copyOf(types);
-		types.forEach(this::messagesIn);
+		types.forEach((type) -> messages(this.messagesIn, "in", type));
 	}
 
 	/** Counts one inbound message of a known {@code type}, or {@code null} when unknown or unreadable. */
 	public void messageIn(String type) {
 		String tag = (type != null && this.knownInbound.contains(type)) ? type : UNKNOWN;
-		messagesIn(tag).increment();
+		messages(this.messagesIn, "in", tag).increment();
 	}
 
 	/** Records the time a handler took for a known {@code type}. */
 	public void handled(String type, long nanos) {
-		this.handling.computeIfAbsent(type, (key) -> Timer.builder("gateway.message.handling")
-			.description("Time to route and handle one inbound message")
-			.tag("type", key)
-			.publishPercentileHistogram()
-			.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+		Timer timer = this.handling.get(type);
+		if (timer == null) {
+			timer = this.handling.computeIfAbsent(type, (key) -> Timer.builder("gateway.message.handling")
+				.description("Time to route and handle one inbound message")
+				.tag("type", key)
+				.publishPercentileHistogram()
+				.register(this.registry));
+		}
+		timer.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	/** Counts an event published to the bus. */
@@ -233,11 +237,7 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 
 	@Override
 	public void frameSent(ClientSession session, OutboundFrame frame) {
-		this.messagesOut.computeIfAbsent(frame.type(), (type) -> Counter.builder("gateway.messages")
-			.description("WebSocket messages by direction and type")
-			.tag("direction", "out")
-			.tag("type", type)
-			.register(this.registry)).increment();
+		messages(this.messagesOut, "out", frame.type()).increment();
 		this.bytesOut.increment(frame.size());
 	}
 
@@ -246,12 +246,16 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 		this.overflows.increment();
 	}
 
-	private Counter messagesIn(String type) {
-		return this.messagesIn.computeIfAbsent(type, (key) -> Counter.builder("gateway.messages")
-			.description("WebSocket messages by direction and type")
-			.tag("direction", "in")
-			.tag("type", key)
-			.register(this.registry));
+	// get() first: the function given to computeIfAbsent captures this, so it would be
+	// allocated for every message, once per member of every fan-out
+	private Counter messages(Map<String, Counter> byType, String direction, String type) {
+		Counter counter = byType.get(type);
+		return (counter != null) ? counter
+				: byType.computeIfAbsent(type, (key) -> Counter.builder("gateway.messages")
+					.description("WebSocket messages by direction and type")
+					.tag("direction", direction)
+					.tag("type", key)
+					.register(this.registry));
 	}
 
 }
