@@ -202,14 +202,12 @@ class UpstreamRelayEndToEndTests extends UpstreamEndToEndTest {
 
 	@Test
 	void clientCloseCodesReachTheUpstream() throws IOException {
-		int before = H.closeCodes().size();
-		try (TestClient client = open("/up/echo", "client-closer")) {
+		try (TestClient client = open("/up/echo/client-close", "client-closer")) {
 			assertThat(server(client)).isEqualTo("h");
 			client.webSocket().sendClose(4321, "client bye").join();
 			assertThat(client.awaitClose()).isEqualTo(4321);
 		}
-		await().until(() -> H.closeCodes().size() > before);
-		assertThat(H.closeCodes().get(before)).isEqualTo(4321);
+		assertThat(awaitCloseCode("/echo/client-close")).isEqualTo(4321);
 
 		try (RawWebSocket raw = raw("/up/echo/no-code")) {
 			raw.sendText("whoami");
@@ -217,20 +215,17 @@ class UpstreamRelayEndToEndTests extends UpstreamEndToEndTest {
 			raw.sendFrame(RawWebSocket.CLOSE, true, new byte[0]);
 			raw.awaitClose(TIMEOUT);
 		}
-		await().until(() -> H.closeCodes().size() > before + 1);
-		assertThat(H.closeCodes().get(before + 1)).as("a close without a code").isEqualTo(1000);
+		assertThat(awaitCloseCode("/echo/no-code")).as("a close without a code").isEqualTo(1000);
 
 		try (RawWebSocket raw = raw("/up/echo/vanish")) {
 			raw.sendText("whoami");
 			assertThat(raw.readFrame(TIMEOUT).text()).contains("\"server\":\"h\"");
 		}
-		await().until(() -> H.closeCodes().size() > before + 2);
-		assertThat(H.closeCodes().get(before + 2)).as("a client gone without a close frame").isEqualTo(1001);
+		assertThat(awaitCloseCode("/echo/vanish")).as("a client gone without a close frame").isEqualTo(1001);
 	}
 
 	@Test
 	void frameAboveMaxFrameSizeClosesWith1009OnBothSides() throws IOException {
-		int before = H.closeCodes().size();
 		try (RawWebSocket raw = raw("/up/small")) {
 			raw.sendText("whoami");
 			assertThat(raw.readFrame(TIMEOUT).text()).contains("\"server\":\"h\"");
@@ -238,34 +233,36 @@ class UpstreamRelayEndToEndTests extends UpstreamEndToEndTest {
 			raw.sendFrame(RawWebSocket.BINARY, true, new byte[1025]);
 			assertThat(raw.awaitClose(TIMEOUT)).isEqualTo(1009);
 		}
-		await().until(() -> H.closeCodes().size() > before);
-		assertThat(H.closeCodes().get(before)).isEqualTo(1009);
+		assertThat(awaitCloseCode("/small")).isEqualTo(1009);
 	}
 
 	@Test
 	void idleConnectionsAreClosedOnBothSides() {
-		int before = H.closeCodes().size();
 		try (TestClient client = open("/up/idle", "idle-user")) {
 			assertThat(server(client)).isEqualTo("h");
 			assertThat(client.awaitClose()).isEqualTo(1001);
 		}
-		await().until(() -> H.closeCodes().size() > before);
-		assertThat(H.closeCodes().get(before)).isEqualTo(1001);
+		assertThat(awaitCloseCode("/idle")).isEqualTo(1001);
 	}
 
 	@Test
 	void shutdownClosesBothSidesWithGoingAway() {
 		UpstreamTarget h = target("echo", "h");
 		await().until(() -> h.connections() == 0);
-		int before = H.closeCodes().size();
-		try (TestClient client = open("/up/echo", "shutdown-user")) {
+		try (TestClient client = open("/up/echo/shutdown", "shutdown-user")) {
 			assertThat(server(client)).isEqualTo("h");
 			this.registry.bridges().stream().filter((bridge) -> bridge.target() == h).forEach(UpstreamBridge::shutdown);
 			assertThat(client.awaitClose()).isEqualTo(1001);
 			assertThat(client.closeReason()).isEqualTo("gateway shutting down");
 		}
-		await().until(() -> H.closeCodes().size() > before);
-		assertThat(H.closeCodes().get(before)).isEqualTo(1001);
+		assertThat(awaitCloseCode("/echo/shutdown")).isEqualTo(1001);
+	}
+
+	/** Waits for the one connection on upstream path {@code path} to end there; returns its close code. */
+	private static int awaitCloseCode(String path) {
+		await().until(() -> !H.closeCodes(path).isEmpty());
+		assertThat(H.closeCodes(path)).hasSize(1);
+		return H.closeCodes(path).get(0);
 	}
 
 	// ---- the forwarded handshake ---------------------------------------------------

@@ -51,6 +51,10 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 final class UpstreamServer {
 
 	/** One handshake as the server saw it. */
+	/** A client connection that ended: its path and its close code. */
+	record Closed(String path, int code) {
+	}
+
 	record Handshake(String path, String query, Map<String, List<String>> headers, String subprotocol) {
 
 	}
@@ -72,7 +76,7 @@ final class UpstreamServer {
 
 	private final List<ReceivedFrame> frames = new CopyOnWriteArrayList<>();
 
-	private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
+	private final List<Closed> closes = new CopyOnWriteArrayList<>();
 
 	private final Set<Endpoint> open = ConcurrentHashMap.newKeySet();
 
@@ -206,9 +210,12 @@ final class UpstreamServer {
 		this.frames.clear();
 	}
 
-	/** Returns the close codes of client connections that ended, in order. */
-	List<Integer> closeCodes() {
-		return List.copyOf(this.closeCodes);
+	/**
+	 * Returns the close codes of the client connections on {@code path} that ended, in order.
+	 * By path, because a connection another test left can end at any time.
+	 */
+	List<Integer> closeCodes(String path) {
+		return this.closes.stream().filter((closed) -> closed.path().equals(path)).map(Closed::code).toList();
 	}
 
 	/** Returns the client connections open now. */
@@ -339,7 +346,7 @@ final class UpstreamServer {
 		public void onWebSocketClose(int statusCode, String reason, Callback callback) {
 			if (recorded()) {
 				UpstreamServer.this.open.remove(this);
-				UpstreamServer.this.closeCodes.add(statusCode);
+				UpstreamServer.this.closes.add(new Closed(this.handshake.path(), statusCode));
 			}
 			callback.succeed();
 		}
