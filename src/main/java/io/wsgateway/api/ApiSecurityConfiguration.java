@@ -40,9 +40,9 @@ class ApiSecurityConfiguration {
 			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("SERVICE"))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint((request, response, failure) -> {
 				response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-				Problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED,
+				Problems.write(request, response, Problems.of(HttpStatus.UNAUTHORIZED,
 						"a service JWT (Authorization: Bearer) or an API key (X-API-Key) is required", request), mapper);
-			}).accessDeniedHandler((request, response, denied) -> Problems.write(response,
+			}).accessDeniedHandler((request, response, denied) -> Problems.write(request, response,
 					Problems.of(HttpStatus.FORBIDDEN, "the token does not have the role 'service'", request), mapper)))
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable())

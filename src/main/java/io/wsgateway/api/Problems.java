@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -45,8 +46,23 @@ final class Problems {
 		return problem;
 	}
 
-	/** Writes a problem as the whole response, {@code application/problem+json}. */
-	static void write(HttpServletResponse response, ProblemDetail problem, JsonMapper mapper) throws IOException {
+	/** Returns whether the request has a body, declared by length or chunked. */
+	static boolean hasBody(HttpServletRequest request) {
+		return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+	}
+
+	/**
+	 * Writes a problem as the whole response, {@code application/problem+json}, for a request
+	 * refused before its body was read. When it has a body the response says
+	 * {@code Connection: close}: the server will not read the rest, so it closes the
+	 * connection, and a client that keeps connections open would otherwise send its next
+	 * request into a closed one.
+	 */
+	static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem,
+			JsonMapper mapper) throws IOException {
+		if (hasBody(request)) {
+			response.setHeader(HttpHeaders.CONNECTION, "close");
+		}
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", problem.getType().toString());
 		body.put("title", problem.getTitle());

@@ -299,15 +299,24 @@ class ServerApiClusterTests {
 	void refusesBodiesLargerThanTheLimit() {
 		String path = "/api/v1/broadcast";
 		String tooLarge = "{\"payload\":\"" + "x".repeat(MAX_BODY) + "\"}";
-		JsonNode declared = assertProblem(this.apiA.post(path, tooLarge), 413, path);
+		ApiClient.Response declaredTooLarge = this.apiA.post(path, tooLarge);
+		JsonNode declared = assertProblem(declaredTooLarge, 413, path);
 		assertThat(declared.path("detail").asString()).contains(Integer.toString(MAX_BODY));
-		assertProblem(this.apiA.postChunked(path, tooLarge), 413, path);
-		// just under the limit is fine, chunked or not
+		// the rest of the body is never read, so the connection ends: keep-alive clients are told
+		assertThat(declaredTooLarge.header("Connection")).isEqualTo("close");
+		ApiClient.Response chunkedTooLarge = this.apiA.postChunked(path, tooLarge);
+		assertProblem(chunkedTooLarge, 413, path);
+		assertThat(chunkedTooLarge.header("Connection")).isEqualTo("close");
+		// just under the limit is fine, chunked or not, and the connection stays open
 		String fits = "{\"payload\":\"" + "x".repeat(MAX_BODY - 20) + "\"}";
-		assertThat(this.apiA.post(path, fits).status()).isEqualTo(202);
+		ApiClient.Response accepted = this.apiA.post(path, fits);
+		assertThat(accepted.status()).isEqualTo(202);
+		assertThat(accepted.header("Connection")).isNull();
 		assertThat(this.apiA.postChunked(path, fits).status()).isEqualTo(202);
-		// an unauthenticated caller learns nothing about sizes
-		assertThat(ApiClient.anonymous(this.nodeA.port()).post(path, tooLarge).status()).isEqualTo(401);
+		// an unauthenticated caller learns nothing about sizes, and its unread body ends the connection
+		ApiClient.Response anonymous = ApiClient.anonymous(this.nodeA.port()).post(path, tooLarge);
+		assertThat(anonymous.status()).isEqualTo(401);
+		assertThat(anonymous.header("Connection")).isEqualTo("close");
 	}
 
 	// ---- OpenAPI ------------------------------------------------------------------------
