@@ -688,7 +688,7 @@ public final class LoadHarness {
 		long targetMillis = name.equals("crossnode") ? 50 : (rate <= 20) ? 20 : 100;
 		print(String.format(Locale.ROOT, "[%s] fan-out %d/s: %s", name, rate,
 				slowest(sinks, warmup, warmup + measured, period, TimeUnit.MILLISECONDS.toNanos(targetMillis))));
-		String target = name.equals("crossnode") ? "p99 <= 50 ms" : (rate <= 20) ? "p99 <= 20 ms" : "no loss, p99 <= 100 ms";
+		String target = (targetMillis == 100) ? "no loss, p99 <= 100 ms" : "p99 <= " + targetMillis + " ms";
 		this.summary.add(String.format(Locale.ROOT,
 				"  %-12s fan-out   %d x %d/s: %.0f deliveries/s, p99 %.1f ms, max %.1f ms, lost %d (target %s)%s", name,
 				receivers, rate, deliveries, ms(total, 99), total.getMaxValue() / 1e6, lost, target, perNode));

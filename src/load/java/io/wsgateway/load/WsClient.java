@@ -197,8 +197,7 @@ final class WsClient implements AutoCloseable {
 
 		private void onFrame(ChannelHandlerContext ctx, boolean last, int opcode, ByteBuf payload) {
 			if (opcode == OP_TEXT && last) {
-				this.conn.received++;
-				this.conn.listener.onText(this.conn, payload);
+				deliver(payload);
 			}
 			else if (opcode == OP_TEXT || (opcode == OP_CONTINUATION && this.fragments != null)) {
 				if (this.fragments == null) {
@@ -209,8 +208,7 @@ final class WsClient implements AutoCloseable {
 					ByteBuf message = this.fragments;
 					this.fragments = null;
 					try {
-						this.conn.received++;
-						this.conn.listener.onText(this.conn, message);
+						deliver(message);
 					}
 					finally {
 						message.release();
@@ -224,6 +222,11 @@ final class WsClient implements AutoCloseable {
 			else if (opcode == OP_CLOSE) {
 				ctx.close();
 			}
+		}
+
+		private void deliver(ByteBuf text) {
+			this.conn.received++;
+			this.conn.listener.onText(this.conn, text);
 		}
 
 		@Override

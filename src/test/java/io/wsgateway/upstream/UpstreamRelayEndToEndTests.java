@@ -261,8 +261,9 @@ class UpstreamRelayEndToEndTests extends UpstreamEndToEndTest {
 	/** Waits for the one connection on upstream path {@code path} to end there; returns its close code. */
 	private static int awaitCloseCode(String path) {
 		await().until(() -> !H.closeCodes(path).isEmpty());
-		assertThat(H.closeCodes(path)).hasSize(1);
-		return H.closeCodes(path).get(0);
+		List<Integer> codes = H.closeCodes(path);
+		assertThat(codes).hasSize(1);
+		return codes.get(0);
 	}
 
 	// ---- the forwarded handshake ---------------------------------------------------
