@@ -139,6 +139,11 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 
 	private final Map<String, Local> local = new HashMap<>();
 
+	// room -> this node's connections that want presence events there: an arrival is told
+	// to these, not looked for among all of a room's members, which made every join of a
+	// room of n cost O(n) under the lock that every handshake takes too
+	private final Map<String, Set<ClientSession>> watchers = new HashMap<>();
+
 	private long lastSnapshotNanos;
 
 	private volatile boolean synced;
@@ -179,9 +184,11 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 	@Override
 	public void closed(ClientSession session, CloseStatus status) {
 		synchronized (this.lock) {
-			if (this.local.remove(session.id()) == null) {
+			Local connection = this.local.remove(session.id());
+			if (connection == null) {
 				return;
 			}
+			connection.notified().forEach((room) -> unwatch(room, session));
 			this.ledger.remove(this.instance, session.id());
 			publish(message(ClusterWire.CLOSE, null, null, null, session.id(), null));
 		}
@@ -200,10 +207,12 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 				return;
 			}
 			if (notify) {
-				connection.notified().add(room);
+				if (connection.notified().add(room)) {
+					this.watchers.computeIfAbsent(room, (key) -> new HashSet<>()).add(session);
+				}
 			}
-			else {
-				connection.notified().remove(room);
+			else if (connection.notified().remove(room)) {
+				unwatch(room, session);
 			}
 			if (this.ledger.join(this.instance, session.id(), room, false)) {
 				publish(message(ClusterWire.JOIN, null, null, null, session.id(), room));
@@ -218,11 +227,20 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 			if (connection == null) {
 				return;
 			}
-			connection.notified().remove(room);
+			if (connection.notified().remove(room)) {
+				unwatch(room, session);
+			}
 			if (this.ledger.leave(this.instance, session.id(), room)) {
 				publish(message(ClusterWire.LEAVE, null, null, null, session.id(), room));
 			}
 		}
+	}
+
+	private void unwatch(String room, ClientSession session) {
+		this.watchers.computeIfPresent(room, (key, sessions) -> {
+			sessions.remove(session);
+			return sessions.isEmpty() ? null : sessions;
+		});
 	}
 
 	// ---- queries ------------------------------------------------------------------------
@@ -230,13 +248,7 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 	/** Returns the room's member connections on the other nodes, as last reported. */
 	public int remoteMembers(String room) {
 		synchronized (this.lock) {
-			int[] members = new int[1];
-			this.ledger.forEachMember(room, (connection) -> {
-				if (!connection.instance.equals(this.instance)) {
-					members[0]++;
-				}
-			});
-			return members[0];
+			return this.ledger.membersElsewhere(room, this.instance);
 		}
 	}
 
@@ -521,14 +533,17 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 		}
 
 		private void toRoom(String room, String userId, String action) {
-			List<ClientSession> targets = new ArrayList<>();
-			ClusterPresence.this.ledger.forEachMember(room, (connection) -> {
-				Local mine = ClusterPresence.this.local.get(connection.id);
+			Set<ClientSession> watching = ClusterPresence.this.watchers.get(room);
+			if (watching == null) {
+				return;
+			}
+			List<ClientSession> targets = new ArrayList<>(watching.size());
+			for (ClientSession watcher : watching) {
 				// A user is not told about themselves, on any of their devices.
-				if (mine != null && !connection.userId.equals(userId) && mine.notified().contains(room)) {
-					targets.add(mine.session());
+				if (!watcher.userId().equals(userId)) {
+					targets.add(watcher);
 				}
-			});
+			}
 			if (!targets.isEmpty()) {
 				OutboundFrame frame = ClusterPresence.this.codec.encode(new PresenceMessage(room, userId, action));
 				targets.forEach((target) -> target.send(frame));

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
  * Every connection of the cluster as this node knows it (its own and those the other
@@ -116,6 +115,10 @@ final class PresenceLedger {
 	// room -> user -> that user's connections in the room
 	private final Map<String, Map<String, Set<String>>> byRoom = new HashMap<>();
 
+	// room -> node instance -> its connections in the room: a count that a join can read
+	// without walking a room of thousands
+	private final Map<String, Map<String, Integer>> roomSizes = new HashMap<>();
+
 	private final Map<String, Pending> leavingUsers = new HashMap<>();
 
 	private final Map<RoomUser, Pending> leavingRooms = new HashMap<>();
@@ -147,12 +150,19 @@ final class PresenceLedger {
 		return members;
 	}
 
-	/** Calls {@code action} for every member connection of the room, in no particular order. */
-	void forEachMember(String room, Consumer<Entry> action) {
-		Map<String, Set<String>> users = this.byRoom.get(room);
-		if (users != null) {
-			users.values().forEach((ids) -> ids.forEach((id) -> action.accept(this.byId.get(id))));
+	/** Returns how many of the room's member connections belong to node instances other than {@code instance}. */
+	int membersElsewhere(String room, String instance) {
+		Map<String, Integer> sizes = this.roomSizes.get(room);
+		if (sizes == null) {
+			return 0;
 		}
+		int members = 0;
+		for (Map.Entry<String, Integer> size : sizes.entrySet()) {
+			if (!size.getKey().equals(instance)) {
+				members += size.getValue();
+			}
+		}
+		return members;
 	}
 
 	/** Returns the connections one node reported. */
@@ -268,6 +278,7 @@ final class PresenceLedger {
 		Set<String> ids = this.byRoom.computeIfAbsent(room, (key) -> new HashMap<>())
 			.computeIfAbsent(entry.userId, (key) -> new HashSet<>());
 		ids.add(entry.id);
+		this.roomSizes.computeIfAbsent(room, (key) -> new HashMap<>()).merge(entry.instance, 1, Integer::sum);
 		if (ids.size() == 1) {
 			arrived(this.leavingRooms, new RoomUser(room, entry.userId), silent,
 					() -> this.events.roomJoined(room, entry.userId));
@@ -282,6 +293,11 @@ final class PresenceLedger {
 		Map<String, Set<String>> users = this.byRoom.get(room);
 		Set<String> ids = users.get(entry.userId);
 		ids.remove(entry.id);
+		Map<String, Integer> sizes = this.roomSizes.get(room);
+		sizes.computeIfPresent(entry.instance, (key, size) -> (size > 1) ? size - 1 : null);
+		if (sizes.isEmpty()) {
+			this.roomSizes.remove(room);
+		}
 		if (ids.isEmpty()) {
 			users.remove(entry.userId);
 			if (users.isEmpty()) {

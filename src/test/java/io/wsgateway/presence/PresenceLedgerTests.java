@@ -130,6 +130,31 @@ class PresenceLedgerTests {
 	}
 
 	@Test
+	void countsARoomsMembersOnOtherNodes() {
+		this.ledger.add(entry("c1", "a", "lee"), List.of("lobby"), false);
+		this.ledger.add(entry("c2", "b", "lee"), List.of("lobby"), false);
+		this.ledger.add(entry("c3", "b", "max"), List.of("lobby", "games"), false);
+		this.ledger.add(entry("c4", "c", "ned"), List.of(), false);
+		assertThat(this.ledger.membersElsewhere("lobby", "a")).isEqualTo(2);
+		assertThat(this.ledger.membersElsewhere("lobby", "b")).isEqualTo(1);
+		assertThat(this.ledger.membersElsewhere("games", "b")).isZero();
+		assertThat(this.ledger.membersElsewhere("nowhere", "a")).isZero();
+
+		this.ledger.join("c", "c4", "lobby", false);
+		this.ledger.join("b", "c3", "lobby", false);
+		assertThat(this.ledger.membersElsewhere("lobby", "a")).isEqualTo(3);
+		this.ledger.leave("b", "c3", "lobby");
+		this.ledger.remove("b", "c2");
+		assertThat(this.ledger.membersElsewhere("lobby", "a")).isEqualTo(1);
+		this.ledger.replace("c", List.of(), false);
+		assertThat(this.ledger.membersElsewhere("lobby", "a")).isZero();
+		assertThat(this.ledger.membersElsewhere("lobby", "b")).isEqualTo(1);
+		this.ledger.remove("a", "c1");
+		assertThat(this.ledger.membersElsewhere("lobby", "b")).isZero();
+		assertThat(this.ledger.membersElsewhere("games", "a")).isEqualTo(1);
+	}
+
+	@Test
 	void withoutAGracePeriodDeparturesAreReportedAtOnce() {
 		List<String> immediate = new ArrayList<>();
 		PresenceLedger ledger = new PresenceLedger(Duration.ZERO, this.timer, new PresenceLedger.Events() {
