@@ -13,9 +13,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.wsgateway.handshake.ConnectionSlots;
 import io.wsgateway.testsupport.RawWebSocket;
 import io.wsgateway.testsupport.TestClient;
 import io.wsgateway.testsupport.TestTokens;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway's upgrade path on a real server: what a request for the WebSocket path that
@@ -47,6 +50,16 @@ class GatewayUpgradeHandlerTests {
 
 	@Autowired
 	SessionRegistry registry;
+
+	@Autowired
+	ConnectionSlots slots;
+
+	// One connection per IP is allowed, and the previous test's connection gives its slot back
+	// only once the server has seen it close: without this wait a handshake can meet 429.
+	@BeforeEach
+	void previousConnectionsHaveEnded() {
+		await().atMost(WAIT).until(() -> this.slots.taken() == 0);
+	}
 
 	@Test
 	void answersPostToTheWebSocketPathWith405() throws Exception {
@@ -124,6 +137,7 @@ class GatewayUpgradeHandlerTests {
 	@Test
 	void closesWith1003OnABinaryMessageSentInSeveralFrames() throws IOException {
 		try (RawWebSocket raw = RawWebSocket.connect(this.port, "/ws", TestClient.bearer(TestTokens.token("bin")))) {
+			assertThat(raw.status()).isEqualTo(101);
 			raw.readFrame(WAIT);
 			raw.sendFrame(RawWebSocket.BINARY, false, new byte[] { 1, 2 });
 			raw.sendFrame(RawWebSocket.CONTINUATION, true, new byte[] { 3, 4 });
@@ -134,6 +148,7 @@ class GatewayUpgradeHandlerTests {
 	@Test
 	void closesWith1007OnInvalidUtf8() throws IOException {
 		try (RawWebSocket raw = RawWebSocket.connect(this.port, "/ws", TestClient.bearer(TestTokens.token("utf8")))) {
+			assertThat(raw.status()).isEqualTo(101);
 			raw.readFrame(WAIT);
 			raw.sendFrame(RawWebSocket.TEXT, true, new byte[] { '{', (byte) 0xC3, (byte) 0x28, '}' });
 			assertThat(raw.awaitClose(WAIT)).isEqualTo(1007);
@@ -143,6 +158,7 @@ class GatewayUpgradeHandlerTests {
 	@Test
 	void assemblesATextMessageSentInSeveralFrames() throws IOException {
 		try (RawWebSocket raw = RawWebSocket.connect(this.port, "/ws", TestClient.bearer(TestTokens.token("frag")))) {
+			assertThat(raw.status()).isEqualTo(101);
 			raw.readFrame(WAIT);
 			raw.sendFrame(RawWebSocket.TEXT, false, "{\"type\":\"echo\",".getBytes(StandardCharsets.UTF_8));
 			raw.sendFrame(RawWebSocket.PING, true, new byte[0]);
