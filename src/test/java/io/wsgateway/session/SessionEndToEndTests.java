@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wsgateway.testsupport.RawWebSocket;
 import io.wsgateway.testsupport.TestClient;
 import io.wsgateway.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,38 @@ class SessionEndToEndTests {
 			client.sendText(message.substring(0, 600), false);
 			client.sendText(message.substring(600), true);
 			assertThat(client.awaitClose()).isEqualTo(1009);
+		}
+	}
+
+	@Test
+	void splitsAServerMessageLargerThanTheFrameLimitIntoFrames() throws Exception {
+		String room = "split-" + System.nanoTime() % 1000;
+		try (RawWebSocket member = RawWebSocket.connect(this.port, "/ws", TestClient.bearer(TestTokens.token("split")));
+				TestClient publisher = connect("split-publisher")) {
+			assertThat(member.status()).isEqualTo(101);
+			member.readFrame(WAIT);
+			member.sendText("{\"type\":\"join_room\",\"id\":\"j\",\"room\":\"" + room + "\"}");
+			assertThat(member.readFrame(WAIT).text()).contains("\"room_joined\"");
+			publisher.request("{\"type\":\"join_room\",\"room\":\"" + room + "\"}");
+			// As large as a client may send: the room_message that wraps it is larger than a frame may be.
+			String prefix = "{\"type\":\"broadcast\",\"room\":\"" + room + "\",\"payload\":\"";
+			String text = "b".repeat(MAX_MESSAGE_SIZE - prefix.length() - 2);
+			publisher.send(prefix + text + "\"}");
+			RawWebSocket.Frame first = member.readFrame(WAIT);
+			assertThat(first.opcode()).isEqualTo(RawWebSocket.TEXT);
+			assertThat(first.fin()).isFalse();
+			assertThat(first.payload()).hasSize(MAX_MESSAGE_SIZE);
+			StringBuilder message = new StringBuilder(first.text());
+			RawWebSocket.Frame next;
+			do {
+				next = member.readFrame(WAIT);
+				assertThat(next.opcode()).isEqualTo(RawWebSocket.CONTINUATION);
+				message.append(next.text());
+			}
+			while (!next.fin());
+			JsonNode delivered = TestClient.json().readTree(message.toString());
+			assertThat(delivered.path("type").asString()).isEqualTo("room_message");
+			assertThat(delivered.path("payload").asString()).isEqualTo(text);
 		}
 	}
 
