@@ -1,18 +1,15 @@
 package io.wsgateway.presence;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.wsgateway.NodeProperties;
-import io.wsgateway.bus.BusEvent;
-import io.wsgateway.bus.EventBus;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.LoadSessions;
+import io.wsgateway.testsupport.RecordingEventBus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -49,7 +46,7 @@ public class RoomJoinBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		GatewayMetrics metrics = TestGatewayMetrics.create();
-		this.presence = new ClusterPresence(new NoBus(), new MessageCodec(), metrics, new NodeProperties("jmh"),
+		this.presence = new ClusterPresence(RecordingEventBus.fake(), new MessageCodec(), metrics, new NodeProperties("jmh"),
 				new PresenceProperties(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15)));
 		for (int i = 0; i < this.members; i++) {
 			ClientSession member = LoadSessions.session("user-" + i, new LoadSessions.CountingTransport(), metrics);
@@ -71,34 +68,6 @@ public class RoomJoinBenchmark {
 		int remote = this.presence.remoteMembers(ROOM);
 		this.presence.left(this.joiner, ROOM);
 		return remote;
-	}
-
-	/** A bus that reaches no other node and no backend, as the single-node gateway's. */
-	private static final class NoBus implements EventBus {
-
-		@Override
-		public CompletionStage<Void> publish(BusEvent event) {
-			return CompletableFuture.completedStage(null);
-		}
-
-		@Override
-		public CompletionStage<Void> publishToBackend(String routingKey, String json) {
-			return CompletableFuture.completedStage(null);
-		}
-
-		@Override
-		public void bind(String routingKey) {
-		}
-
-		@Override
-		public void unbind(String routingKey) {
-		}
-
-		@Override
-		public boolean isConnected() {
-			return true;
-		}
-
 	}
 
 }

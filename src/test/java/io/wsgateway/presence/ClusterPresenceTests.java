@@ -1,17 +1,14 @@
 package io.wsgateway.presence;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import io.wsgateway.NodeProperties;
-import io.wsgateway.bus.BusEvent;
-import io.wsgateway.bus.EventBus;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
 import io.wsgateway.session.TestSessions;
+import io.wsgateway.testsupport.RecordingEventBus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Which of one node's connections hear of arrivals and departures, without a grace period or a broker. */
 class ClusterPresenceTests {
 
-	private final ClusterPresence presence = new ClusterPresence(new SingleNodeBus(), new MessageCodec(),
+	private final ClusterPresence presence = new ClusterPresence(RecordingEventBus.fake(), new MessageCodec(),
 			TestGatewayMetrics.create(), new NodeProperties("test"),
 			new PresenceProperties(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15)));
 
@@ -90,34 +87,6 @@ class ClusterPresenceTests {
 	private static String presence(String room, String userId, String action) {
 		return "{\"type\":\"presence\",\"room\":\"" + room + "\",\"userId\":\"" + userId + "\",\"action\":\"" + action
 				+ "\"}";
-	}
-
-	/** The single-node gateway's bus as presence sees it: it reaches no other node and no backend. */
-	private static final class SingleNodeBus implements EventBus {
-
-		@Override
-		public CompletionStage<Void> publish(BusEvent event) {
-			return CompletableFuture.completedStage(null);
-		}
-
-		@Override
-		public CompletionStage<Void> publishToBackend(String routingKey, String json) {
-			return CompletableFuture.completedStage(null);
-		}
-
-		@Override
-		public void bind(String routingKey) {
-		}
-
-		@Override
-		public void unbind(String routingKey) {
-		}
-
-		@Override
-		public boolean isConnected() {
-			return true;
-		}
-
 	}
 
 }
