@@ -71,6 +71,25 @@ class GatewayUpgradeHandlerTests {
 	}
 
 	@Test
+	void refusesABodyItWillNotReadAndSaysItClosesTheConnection() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			String request = "PUT /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: 1000000\r\n\r\n{\"a\":\"";
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			String head = readHead(socket.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 405 ");
+			assertThat(head.toLowerCase()).contains("connection: close");
+		}
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			String head = readHead(socket.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 400 ");
+			assertThat(head.toLowerCase()).doesNotContain("connection: close");
+		}
+	}
+
+	@Test
 	void answersPlainGetToTheWebSocketPathWith400() throws Exception {
 		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(wsUri()).build(),
 				HttpResponse.BodyHandlers.ofString());
