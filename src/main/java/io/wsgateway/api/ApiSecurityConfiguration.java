@@ -35,6 +35,7 @@ class ApiSecurityConfiguration {
 			JsonMapper mapper) throws Exception {
 		http.securityMatcher(PATHS)
 			.addFilterBefore(new ServiceAuthenticationFilter(verifier, properties.keys()), BasicAuthenticationFilter.class)
+			.addFilterAfter(new UnreadBodyFilter(), AuthorizationFilter.class)
 			// After authorization, so that an unauthenticated caller learns nothing about sizes.
 			.addFilterAfter(new BodySizeLimitFilter(properties.maxBodySize().toBytes(), mapper), AuthorizationFilter.class)
 			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("SERVICE"))

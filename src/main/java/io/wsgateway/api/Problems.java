@@ -47,7 +47,7 @@ final class Problems {
 	}
 
 	/** Returns whether the request has a body, declared by length or chunked. */
-	private static boolean hasBody(HttpServletRequest request) {
+	static boolean hasBody(HttpServletRequest request) {
 		return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
 	}
 

@@ -319,6 +319,22 @@ class ServerApiClusterTests {
 		assertThat(anonymous.header("Connection")).isEqualTo("close");
 	}
 
+	@Test
+	void anErrorToABodyLeftUnreadSaysTheConnectionCloses() {
+		String body = "{\"payload\":\"" + "x".repeat(MAX_BODY - 20) + "\"}";
+		// no such path, and a media type the path does not take: answered without reading the body
+		ApiClient.Response missing = this.apiA.postChunked("/api/v1/nothing", body);
+		assertThat(missing.status()).isEqualTo(404);
+		assertThat(missing.header("Connection")).isEqualTo("close");
+		ApiClient.Response text = this.apiA.post("/api/v1/broadcast", "text/plain", body);
+		assertThat(text.status()).isEqualTo(415);
+		assertThat(text.header("Connection")).isEqualTo("close");
+		// a body read to its end keeps the connection open, whatever the answer
+		ApiClient.Response invalid = this.apiA.post("/api/v1/broadcast", "{}");
+		assertThat(invalid.status()).isEqualTo(400);
+		assertThat(invalid.header("Connection")).isNull();
+	}
+
 	// ---- OpenAPI ------------------------------------------------------------------------
 
 	@Test
