@@ -18,13 +18,13 @@ import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
  * <p>A text frame goes straight to the connection's frame flusher when nothing on the
  * session's own path has work to do: no extension was negotiated (with
  * {@code permessage-deflate} every frame must pass the extension) and the frame is no
- * larger than the maximum frame size, above which the session splits or refuses it. The session's path re-validates the frame, checks that the output is
- * still open under a lock, and passes the frame through a flusher of its own and the
- * extension stack, copying its entry twice, a large part of the server's work per
- * delivery in a fan-out. The frame flusher still serializes these frames with every
- * frame Jetty sends itself (pongs, closes) and refuses data after a close frame.
- * {@link ClientSession} never sends a fragment, so the session's fragment-sequence check
- * has nothing to catch.
+ * larger than the maximum frame size, above which the session splits or refuses it. The
+ * session's path re-validates the frame, checks under a lock that the output is still
+ * open, and passes the frame through a flusher of its own and the extension stack, copying
+ * its entry twice: a large part of the server's work per delivery in a fan-out. The frame
+ * flusher still orders these frames with every frame Jetty sends itself (pongs, closes)
+ * and refuses data after a close frame. {@link ClientSession} never sends a fragment, so
+ * the session's fragment-sequence check has nothing to catch.
  */
 final class JettyFrameTransport implements FrameTransport {
 
@@ -52,7 +52,8 @@ final class JettyFrameTransport implements FrameTransport {
 		}
 	}
 
-	// Above the frame size the session splits the frame (auto-fragment) or refuses it; only its path does either.
+	// Above the frame size the session splits the frame (auto-fragment) or refuses it:
+	// only its path does either.
 	private boolean aboveMaxFrameSize(int payloadLength) {
 		long maxFrameSize = this.session.getMaxFrameSize();
 		return maxFrameSize > 0 && payloadLength > maxFrameSize;
