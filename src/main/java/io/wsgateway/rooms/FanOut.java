@@ -34,6 +34,8 @@ import org.springframework.stereotype.Component;
  * members behind it, would grow for as long as the publishing lasts. With a full backlog
  * the publishing thread waits for room, so publishers slow down to what the helpers
  * deliver: a client's messages stay unread in its socket, a broker's events in its queue.
+ * A helper that stops, before or while a share waits for it, hands the share back to the
+ * publishing thread, which delivers it itself.
  */
 @Component
 class FanOut implements DisposableBean {
@@ -70,8 +72,10 @@ class FanOut implements DisposableBean {
 	/**
 	 * Called when a helper's backlog is full: puts the share at the end of the queue once
 	 * there is room, so it still comes after the shares handed over before it.
+	 * @throws RejectedExecutionException when the helper stopped, before or while the share
+	 * waited, so that the caller delivers the share itself
 	 */
-	private static void waitForRoom(Runnable share, ThreadPoolExecutor helper) {
+	static void waitForRoom(Runnable share, ThreadPoolExecutor helper) {
 		if (helper.isShutdown()) {
 			throw new RejectedExecutionException("fan-out helper stopped");
 		}
@@ -81,6 +85,13 @@ class FanOut implements DisposableBean {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new RejectedExecutionException("interrupted while waiting for the fan-out backlog", ex);
+		}
+		// Stopped while the share waited: its thread may have run out of work and ended already,
+		// leaving the share in a queue nobody reads. Taking it back, as ThreadPoolExecutor does
+		// with a task that races its shutdown, hands it to the caller; if the helper took it
+		// first, it runs there.
+		if (helper.isShutdown() && helper.remove(share)) {
+			throw new RejectedExecutionException("fan-out helper stopped");
 		}
 	}
 

@@ -3,7 +3,11 @@ package io.wsgateway.rooms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /** {@link FanOut}: who gets a frame, in what order, and on which thread. */
@@ -62,6 +67,25 @@ class FanOutTests {
 		this.fanOut.destroy();
 		this.fanOut.deliver(members, OutboundFrame.of("{}", "room_message"), null);
 		assertThat(this.transports).allSatisfy((transport) -> assertThat(transport.texts()).containsExactly("{}"));
+	}
+
+	@Test
+	void aShareThatWaitedWhileItsHelperStoppedIsHandedBackToTheCaller() {
+		ThreadPoolExecutor[] helper = new ThreadPoolExecutor[1];
+		// The helper stops while the share waits for room, and its thread has already ended.
+		BlockingQueue<Runnable> backlog = new ArrayBlockingQueue<>(1) {
+			@Override
+			public void put(Runnable share) throws InterruptedException {
+				helper[0].shutdown();
+				super.put(share);
+			}
+		};
+		helper[0] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, backlog);
+		Runnable share = () -> {
+		};
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> FanOut.waitForRoom(share, helper[0]));
+		assertThat(backlog).isEmpty();
 	}
 
 	@Test
