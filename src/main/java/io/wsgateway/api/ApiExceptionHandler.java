@@ -118,12 +118,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
-				// the rest of the body stays unread and the server closes the connection: say so
-				HttpHeaders closing = new HttpHeaders();
-				closing.addAll(headers);
-				closing.setConnection("close");
 				return handleExceptionInternal(ex, problem(HttpStatus.CONTENT_TOO_LARGE,
-						BodySizeLimitFilter.message(tooLarge.maxBytes()), request), closing,
+						BodySizeLimitFilter.message(tooLarge.maxBytes()), request), headers,
 						HttpStatus.CONTENT_TOO_LARGE, request);
 			}
 		}

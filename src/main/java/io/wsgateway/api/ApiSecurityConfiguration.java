@@ -13,6 +13,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 
 /**
  * Security of {@code /api/**}: every request needs a service credential (see
@@ -34,16 +35,17 @@ class ApiSecurityConfiguration {
 	SecurityFilterChain apiSecurity(HttpSecurity http, JwtTokenVerifier verifier, ApiProperties properties,
 			JsonMapper mapper) throws Exception {
 		http.securityMatcher(PATHS)
+			// Ahead of every filter that may refuse a request, the 401 and 403 below included.
+			.addFilterBefore(new UnreadBodyFilter(), SecurityContextHolderFilter.class)
 			.addFilterBefore(new ServiceAuthenticationFilter(verifier, properties.keys()), BasicAuthenticationFilter.class)
-			.addFilterAfter(new UnreadBodyFilter(), AuthorizationFilter.class)
 			// After authorization, so that an unauthenticated caller learns nothing about sizes.
 			.addFilterAfter(new BodySizeLimitFilter(properties.maxBodySize().toBytes(), mapper), AuthorizationFilter.class)
 			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("SERVICE"))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint((request, response, failure) -> {
 				response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-				Problems.write(request, response, Problems.of(HttpStatus.UNAUTHORIZED,
+				Problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED,
 						"a service JWT (Authorization: Bearer) or an API key (X-API-Key) is required", request), mapper);
-			}).accessDeniedHandler((request, response, denied) -> Problems.write(request, response,
+			}).accessDeniedHandler((request, response, denied) -> Problems.write(response,
 					Problems.of(HttpStatus.FORBIDDEN, "the token does not have the role 'service'", request), mapper)))
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable())

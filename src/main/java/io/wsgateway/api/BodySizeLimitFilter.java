@@ -39,7 +39,7 @@ final class BodySizeLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.maxBytes) {
-			Problems.write(request, response, Problems.of(HttpStatus.CONTENT_TOO_LARGE, message(this.maxBytes), request),
+			Problems.write(response, Problems.of(HttpStatus.CONTENT_TOO_LARGE, message(this.maxBytes), request),
 					this.mapper);
 			return;
 		}

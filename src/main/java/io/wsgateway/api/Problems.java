@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -46,23 +45,12 @@ final class Problems {
 		return problem;
 	}
 
-	/** Returns whether the request has a body, declared by length or chunked. */
-	static boolean hasBody(HttpServletRequest request) {
-		return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
-	}
-
 	/**
-	 * Writes a problem as the whole response, {@code application/problem+json}, for a request
-	 * refused before its body was read. When it has a body the response says
-	 * {@code Connection: close}: the server will not read the rest, so it closes the
-	 * connection, and a client that keeps connections open would otherwise send its next
-	 * request into a closed one.
+	 * Writes a problem as the whole response, {@code application/problem+json}.
+	 * {@link UnreadBodyFilter} adds {@code Connection: close} when the request's body was
+	 * left unread.
 	 */
-	static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem,
-			JsonMapper mapper) throws IOException {
-		if (hasBody(request)) {
-			response.setHeader(HttpHeaders.CONNECTION, "close");
-		}
+	static void write(HttpServletResponse response, ProblemDetail problem, JsonMapper mapper) throws IOException {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", problem.getType().toString());
 		body.put("title", problem.getTitle());

@@ -13,9 +13,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Says {@code Connection: close} on an error response to an API request whose body was not
- * read to its end. Spring MVC answers some requests without reading their body (no such
- * path, a method or media type the path does not take) and stops reading a body that is
- * not JSON at its first error. The server then closes the connection rather than read the
+ * read to its end. The security filters refuse a request (401, 403) before reading its
+ * body, as does the size limit when {@code Content-Length} is over it (413); Spring MVC
+ * answers some requests without reading their body (no such path, a method or media type
+ * the path does not take) and stops reading a body that is not JSON, or is over the
+ * limit, at its first error. The server then closes the connection rather than read the
  * rest, and without the header a client that keeps connections open would send its next
  * request into the closed connection. A body read to its end keeps the connection open.
  */
@@ -24,7 +26,12 @@ final class UnreadBodyFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		chain.doFilter(request, Problems.hasBody(request) ? new ClosingResponse(request, response) : response);
+		chain.doFilter(request, hasBody(request) ? new ClosingResponse(request, response) : response);
+	}
+
+	// Declared by length or chunked.
+	private static boolean hasBody(HttpServletRequest request) {
+		return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
 	}
 
 	/** Decides when the status is set, the last moment before Spring writes the response. */
