@@ -62,6 +62,7 @@ import org.HdrHistogram.Recorder;
  * 15,000 the bare Tomcat runs out of its heap], {@code load.server.jvm}
  * [-XX:+UseG1GC -Xms512m -Xmx768m: what the image runs in the chart's default pod, whose 1 GiB
  * limit its -XX:InitialRAMPercentage=50 and -XX:MaxRAMPercentage=75 turn into these sizes],
+ * {@code load.server.java} [the build's JDK: the home of the JDK the servers run on],
  * {@code load.gateway.args} (extra {@code --name=value} for the gateway), {@code load.tomcat.maxText} [8192: Tomcat cannot hold 15,000 sessions at 512 KB].
  */
 public final class LoadHarness {
@@ -157,7 +158,7 @@ public final class LoadHarness {
 	private void run() throws Exception {
 		print("machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
 				+ firstLine("/proc/cpuinfo", "model name") + ", load average " + firstLine("/proc/loadavg", "")
-				+ ", java " + System.getProperty("java.version"));
+				+ ", java " + System.getProperty("java.version") + " (servers: " + ServerProcess.javaVersion() + ")");
 		print("generator: Netty " + io.netty.util.Version.identify().values().iterator().next().artifactVersion() + " "
 				+ this.client.transport() + ", " + intProperty("load.client.threads", 2)
 				+ " event-loop threads, same machine");

@@ -46,7 +46,7 @@ final class ServerProcess implements AutoCloseable {
 	static ServerProcess start(String name, Path dir, List<String> jvmArgs, List<String> mainAndArgs, int port)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(tool("java"));
 		Files.createDirectories(dir);
 		command.add("-Xlog:gc:file=" + dir.resolve(name + "-gc.log").toAbsolutePath());
 		command.addAll(jvmArgs);
@@ -69,6 +69,33 @@ final class ServerProcess implements AutoCloseable {
 		}
 		server.close();
 		throw new IllegalStateException(name + " did not open port " + port + " in 120 s; see " + log);
+	}
+
+	/**
+	 * Returns the path of a tool of the JDK the servers run on: {@code load.server.java}, or
+	 * the harness's own, so that runtimes can be compared on the same jar with the same
+	 * generator.
+	 */
+	private static String tool(String name) {
+		return javaHome().resolve("bin").resolve(name).toString();
+	}
+
+	/** Returns the servers' Java version, from the {@code release} file of their JDK. */
+	static String javaVersion() throws IOException {
+		Path release = javaHome().resolve("release");
+		if (Files.isReadable(release)) {
+			for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+				if (line.startsWith("JAVA_VERSION=")) {
+					return line.substring("JAVA_VERSION=".length()).replace("\"", "");
+				}
+			}
+		}
+		return javaHome().toString();
+	}
+
+	private static Path javaHome() {
+		String home = System.getProperty("load.server.java", "");
+		return Path.of(home.isBlank() ? System.getProperty("java.home") : home);
 	}
 
 	static int freePort() throws IOException {
@@ -112,7 +139,7 @@ final class ServerProcess implements AutoCloseable {
 	/** Runs a jcmd command against the server and returns its output. */
 	String jcmd(String... command) throws IOException, InterruptedException {
 		List<String> args = new ArrayList<>();
-		args.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+		args.add(tool("jcmd"));
 		args.add(Long.toString(pid()));
 		args.addAll(List.of(command));
 		Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).start();
