@@ -92,6 +92,9 @@ class PresenceClusterTests {
 			assertThat(joined.path("room").asString()).isEqualTo(room);
 			assertThat(joined.path("userId").asString()).isEqualTo(name("plain"));
 			assertThat(joined.path("action").asString()).isEqualTo("joined");
+			// Until node B has heard of plain's join, plain's arrival is news there, which bob
+			// would rightly be told of after his own join.
+			await().atMost(WAIT).until(() -> presence(this.nodeB).remoteMembers(room) == 2);
 
 			join(bobClient, room, true);
 			assertPresence(watcher.next("presence", WAIT), room, bob, "joined");
