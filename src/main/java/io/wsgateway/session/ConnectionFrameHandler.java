@@ -1,6 +1,7 @@
 package io.wsgateway.session;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
@@ -8,13 +9,16 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 import org.eclipse.jetty.websocket.core.messages.StringMessageSink;
 
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * One connection's frames, on Jetty's core WebSocket API: aggregates text messages (Jetty
- * enforces {@code max-message-size} with 1009 and UTF-8 with 1007), answers pings, and
+ * One connection's frames, on Jetty's core WebSocket API: decodes text messages (a message
+ * in one frame here, one in several through Jetty's message sink; either way
+ * {@code max-message-size} is enforced with 1009 and UTF-8 with 1007), answers pings, and
  * reports pongs and pings as activity. Holds nothing of the handshake request, which is
  * what keeps an idle connection small.
  */
@@ -36,14 +40,14 @@ final class ConnectionFrameHandler implements FrameHandler {
 
 	private ClientSession session;
 
-	// Created on the first text message, so that a connection that only listens does not pay for it.
+	// Created on the first text message sent in several frames; most connections never send one.
 	private StringMessageSink textSink;
 
 	// The opcode of the data message in progress, for its continuation frames.
 	private byte messageOpCode;
 
-	// UTF-8 bytes of the text message in progress: its frames' payloads, so the decoded text
-	// need not be measured again.
+	// UTF-8 bytes of the fragmented text message in progress: its frames' payloads, so the
+	// decoded text need not be measured again.
 	private int textBytes;
 
 	ConnectionFrameHandler(GatewayWebSocketHandler endpoint, String connectionId, ClientIdentity identity, String ip,
@@ -81,8 +85,13 @@ final class ConnectionFrameHandler implements FrameHandler {
 		}
 		switch (opCode) {
 			case OpCode.TEXT -> {
-				this.textBytes += frame.getPayloadLength();
-				textSink().accept(frame, callback);
+				if (frame.getOpCode() == OpCode.TEXT && frame.isFin()) {
+					wholeText(frame, callback);
+				}
+				else {
+					this.textBytes += frame.getPayloadLength();
+					textSink().accept(frame, callback);
+				}
 			}
 			case OpCode.BINARY -> {
 				if (frame.getOpCode() == OpCode.BINARY) {
@@ -105,6 +114,40 @@ final class ConnectionFrameHandler implements FrameHandler {
 			}
 			default -> callback.succeeded();
 		}
+	}
+
+	/**
+	 * A text message in a single frame, which is nearly every client message: decoded here,
+	 * without Jetty's message sink and the 4 KB builder it allocates per message. Fails the
+	 * frame as the sink would, so Jetty closes with 1009 or 1007.
+	 */
+	private void wholeText(Frame frame, Callback callback) {
+		int length = frame.getPayloadLength();
+		// Jetty splits a frame above the frame limit into fragments for the sink; this check
+		// holds the message limit even where the two limits differ.
+		long maxSize = this.coreSession.getMaxTextMessageSize();
+		if (maxSize > 0 && length > maxSize) {
+			callback.failed(new MessageTooLargeException(
+					String.format("Text message too large: %,d > %,d", length, maxSize)));
+			return;
+		}
+		String text;
+		try {
+			text = StrictUtf8.decode(frame.getPayload());
+		}
+		catch (CharacterCodingException ex) {
+			callback.failed(new BadPayloadException("Invalid UTF-8", ex));
+			return;
+		}
+		try {
+			this.endpoint.text(this.session, text, length);
+		}
+		catch (Throwable ex) {
+			callback.failed(ex);
+			return;
+		}
+		callback.succeeded();
+		this.coreSession.demand();
 	}
 
 	private StringMessageSink textSink() {
