@@ -135,8 +135,8 @@ final class ConnectionFrameHandler implements FrameHandler {
 		try {
 			text = StrictUtf8.decode(frame.getPayload());
 		}
-		catch (CharacterCodingException ex) {
-			callback.failed(new BadPayloadException("Invalid UTF-8", ex));
+		catch (CharacterCodingException malformed) {
+			callback.failed(new BadPayloadException.InvalidUtf8());
 			return;
 		}
 		try {
