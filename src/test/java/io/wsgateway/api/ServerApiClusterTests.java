@@ -350,7 +350,8 @@ class ServerApiClusterTests {
 		assertThat(openApi.path("info").path("title").asString()).isEqualTo("websocket-gateway server API");
 		JsonNode paths = openApi.path("paths");
 		assertThat(paths.propertyNames()).containsExactlyInAnyOrder("/api/v1/users/{userId}/messages",
-				"/api/v1/rooms/{room}/messages", "/api/v1/broadcast", "/api/v1/users/{userId}/connections",
+				"/api/v1/rooms/{room}/messages", "/api/v1/clans/{clanId}/messages", "/api/v1/broadcast",
+				"/api/v1/users/{userId}/connections",
 				"/api/v1/connections/{connectionId}", "/api/v1/rooms/{room}/presence");
 		assertThat(paths.path("/api/v1/users/{userId}/connections").propertyNames()).contains("get", "delete");
 		assertThat(paths.path("/api/v1/connections/{connectionId}").propertyNames()).contains("get", "delete");
