@@ -1,9 +1,11 @@
 package io.wsgateway.api;
 
+import java.time.Instant;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.wsgateway.presence.ConnectionInfo;
+import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.rooms.RoomMessages;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -30,6 +32,28 @@ final class ApiMessages {
 			@Schema(description = OpenApiConfiguration.ANY_JSON + ", passed on as it is", requiredMode = Schema.RequiredMode.REQUIRED)
 			@NotNull(message = "is required") JsonNode payload,
 			@Schema(description = "sender name shown to clients", defaultValue = RoomMessages.SYSTEM_SENDER) @Size(max = 256) String from) {
+	}
+
+	@Schema(description = "A system message for a clan's chat subscribers on every node, delivered as 'chat'.")
+	record ClanMessage(
+			@Schema(description = "message text", requiredMode = Schema.RequiredMode.REQUIRED)
+			@NotNull(message = "is required") @Size(max = 4096) String content,
+			@Schema(description = "sender shown to clients as userId", defaultValue = RoomMessages.SYSTEM_SENDER) @Size(max = 256) String from) {
+	}
+
+	/** The {@code chat} frame clients receive, as the clan chat family sends it. */
+	record ClanChat(String messageId, String clanId, String userId, String content, String messageType,
+			Instant timestamp) implements ServerMessage {
+
+		@Override
+		public String type() {
+			return "chat";
+		}
+
+	}
+
+	@Schema(description = "The message was handed to every node.")
+	record Sent(@Schema(description = "the message id") String messageId) {
 	}
 
 	@Schema(description = "The notification was handed to every node.")

@@ -65,6 +65,8 @@ class GatewayApiController {
 
 	private static final String ROOM_PREFIX = "room.";
 
+	private static final String CLAN_PREFIX = "chat.clan.";
+
 	private static final String BROADCAST_KEY = "broadcast.all";
 
 	/** Printable ASCII up to the 123 bytes a WebSocket close frame has room for. */
@@ -122,6 +124,21 @@ class GatewayApiController {
 			@Valid @RequestBody ApiMessages.Payload body) {
 		publish(ROOM_PREFIX + room, "room", new RoomMessages.RoomMessage(room, sender(body), body.payload(), Instant.now()));
 		return ResponseEntity.accepted().build();
+	}
+
+	@Operation(summary = "Send a message to a clan's chat",
+			description = "Delivered as 'chat' {messageId, clanId, userId, content, messageType: TEXT, timestamp} "
+					+ "to the clan's chat subscribers on every node, as a backend's chat.clan event is.")
+	@ApiResponse(responseCode = "202", description = "handed to every node")
+	@PostMapping(path = "/clans/{clanId}/messages", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<ApiMessages.Sent> sendToClan(
+			@PathVariable @Pattern(regexp = Identifiers.PATTERN, message = Identifiers.MESSAGE) String clanId,
+			@Valid @RequestBody ApiMessages.ClanMessage body) {
+		String id = UUID.randomUUID().toString();
+		String from = (body.from() != null) ? body.from() : RoomMessages.SYSTEM_SENDER;
+		publish(CLAN_PREFIX + clanId, "chat",
+				new ApiMessages.ClanChat(id, clanId, from, body.content(), "TEXT", Instant.now()));
+		return ResponseEntity.accepted().body(new ApiMessages.Sent(id));
 	}
 
 	@Operation(summary = "Broadcast to every connection",

@@ -1,6 +1,7 @@
 package io.wsgateway.ops;
 
 import io.wsgateway.handshake.JwtTokenVerifier;
+import io.wsgateway.session.WebSocketProperties;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +17,9 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * HTTP security: health and Prometheus are open for probes and scrapers, every other
  * Actuator endpoint needs HTTP Basic with {@code spring.security.user.*} or a gateway JWT
  * with role {@code admin}, and everything
- * else, the WebSocket endpoint included, is left to the gateway's own handshake checks.
+ * else, the WebSocket endpoint included, is left to the gateway's own handshake checks
+ * (the console's static files under {@code /console/} are public: they hold no data).
+ * Cross-origin reads only from {@code gateway.websocket.allowed-origins} ({@link ConsoleCors}).
  * Stateless, no CSRF: nothing here relies on a browser session cookie.
  */
 @Configuration(proxyBeanMethods = false)
@@ -24,8 +27,10 @@ class ManagementSecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain managementSecurity(HttpSecurity http, JwtTokenVerifier verifier) throws Exception {
+	SecurityFilterChain managementSecurity(HttpSecurity http, JwtTokenVerifier verifier, WebSocketProperties origins)
+			throws Exception {
 		http.securityMatcher(EndpointRequest.toAnyEndpoint())
+			.cors((cors) -> cors.configurationSource(ConsoleCors.source(origins.allowedOrigins())))
 			.addFilterBefore(new AdminTokenAuthenticationFilter(verifier), BasicAuthenticationFilter.class)
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to("health", "prometheus"))
 				.permitAll()

@@ -79,10 +79,14 @@ class ServerApiClusterTests {
 		assertProblem(ApiClient.bearer(port, TestTokens.forUser("svc").roles("service")
 			.expiresIn(Duration.ofMinutes(-5)).build()).get(path), 401, path);
 		assertProblem(ApiClient.apiKey(port, "wrong-key").get(path), 401, path);
-		ApiClient.Response client = ApiClient.bearer(port, TestTokens.token("alice", List.of("admin"), List.of()))
+		ApiClient.Response client = ApiClient.bearer(port, TestTokens.token("alice", List.of("player"), List.of()))
 			.get(path);
 		assertProblem(client, 403, path);
 		assertThat(client.json().path("detail").asString()).contains("service");
+
+		// an operator (the console) with the management credential: an admin token
+		assertThat(ApiClient.bearer(port, TestTokens.token("ops", List.of("admin"), List.of())).get(path).status())
+			.isEqualTo(200);
 
 		assertThat(ApiClient.service(port).get(path).status()).isEqualTo(200);
 		assertThat(ApiClient.apiKey(port, API_KEY).get(path).status()).isEqualTo(200);
@@ -346,7 +350,8 @@ class ServerApiClusterTests {
 		assertThat(openApi.path("info").path("title").asString()).isEqualTo("websocket-gateway server API");
 		JsonNode paths = openApi.path("paths");
 		assertThat(paths.propertyNames()).containsExactlyInAnyOrder("/api/v1/users/{userId}/messages",
-				"/api/v1/rooms/{room}/messages", "/api/v1/broadcast", "/api/v1/users/{userId}/connections",
+				"/api/v1/rooms/{room}/messages", "/api/v1/clans/{clanId}/messages", "/api/v1/broadcast",
+				"/api/v1/users/{userId}/connections",
 				"/api/v1/connections/{connectionId}", "/api/v1/rooms/{room}/presence");
 		assertThat(paths.path("/api/v1/users/{userId}/connections").propertyNames()).contains("get", "delete");
 		assertThat(paths.path("/api/v1/connections/{connectionId}").propertyNames()).contains("get", "delete");

@@ -43,8 +43,16 @@ class ManagementPortTests {
 		assertThat(management.get("/actuator/metrics", Actuator.adminJwt()).statusCode()).isEqualTo(200);
 		assertThat(management.json("/actuator/health").path("components").has("websocket")).isTrue();
 
-		// the application port has the gateway, not Actuator
+		// the operator console is where Actuator is; its files are public, its data is not
+		assertThat(management.get("/console/").statusCode()).isEqualTo(200);
+		assertThat(management.get("/console/console.js").statusCode()).isEqualTo(200);
+		assertThat(management.get("/console/vendor/uplot/dist/uPlot.esm.js").statusCode()).isEqualTo(200);
+		assertThat(management.get("/actuator/cluster").statusCode()).isEqualTo(401);
+		assertThat(management.get("/actuator/cluster", Actuator.BASIC).statusCode()).isEqualTo(200);
+
+		// the application port has the gateway, not Actuator nor the console
 		assertThat(Actuator.at(this.port).get("/actuator/health").statusCode()).isEqualTo(404);
+		assertThat(Actuator.at(this.port).get("/console/").statusCode()).isEqualTo(404);
 		try (TestClient client = TestClient.connect(this.port, TestTokens.token("on-app-port"))) {
 			assertThat(client.request("{\"type\":\"ping\"}").path("type").asString()).isEqualTo("pong");
 		}
