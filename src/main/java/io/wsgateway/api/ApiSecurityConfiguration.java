@@ -24,11 +24,11 @@ import org.springframework.security.web.context.SecurityContextHolderFilter;
 
 /**
  * Security of {@code /api/**}: every request needs a service credential (see
- * {@link ServiceAuthenticationFilter}) or an operator's, the management credential that
- * guards Actuator (a JWT with role {@code admin}, or HTTP Basic with
- * {@code spring.security.user.*}), which is how the operator console acts; without one 401
- * with {@code WWW-Authenticate: Bearer}, with a token lacking both roles 403, both as
- * problem details. Cross-origin calls are allowed from {@code gateway.websocket.allowed-origins}
+ * {@link ServiceAuthenticationFilter}) or the management user over HTTP Basic
+ * ({@code spring.security.user.*}), which is how the operator console acts; without one 401
+ * with {@code WWW-Authenticate: Bearer}, with a token lacking the role {@code service} 403
+ * (an admin's token included: the role {@code admin} governs Actuator and the protocol, not
+ * the API), both as problem details. Cross-origin calls are allowed from {@code gateway.websocket.allowed-origins}
  * only ({@link ConsoleCors}).
  * Bodies are then limited to {@code gateway.api.max-body-size}. Stateless, no CSRF: callers
  * are services presenting a credential on every request, never a browser session.
@@ -57,7 +57,7 @@ class ApiSecurityConfiguration {
 				.access((authentication, context) -> new AuthorizationDecision(isCaller(authentication.get()))))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(unauthorized(mapper))
 				.accessDeniedHandler((request, response, denied) -> Problems.write(response, Problems
-					.of(HttpStatus.FORBIDDEN, "the token has neither the role 'service' nor 'admin'", request), mapper)))
+					.of(HttpStatus.FORBIDDEN, "the token does not have the role 'service'", request), mapper)))
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
@@ -72,7 +72,7 @@ class ApiSecurityConfiguration {
 		};
 	}
 
-	// A service (key or role), an operator's admin token, or the management user over HTTP Basic.
+	// A service (key or role), or the management user over HTTP Basic.
 	private static boolean isCaller(Authentication authentication) {
 		if (authentication == null || !authentication.isAuthenticated()
 				|| authentication instanceof AnonymousAuthenticationToken) {
@@ -83,8 +83,7 @@ class ApiSecurityConfiguration {
 		}
 		return authentication.getAuthorities()
 			.stream()
-			.anyMatch((authority) -> ServiceAuthenticationFilter.SERVICE_AUTHORITY.equals(authority.getAuthority())
-					|| ServiceAuthenticationFilter.OPERATOR_AUTHORITY.equals(authority.getAuthority()));
+			.anyMatch((authority) -> ServiceAuthenticationFilter.SERVICE_AUTHORITY.equals(authority.getAuthority()));
 	}
 
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.wsgateway.handshake.InvalidTokenException;
@@ -25,10 +24,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Authenticates server API callers: a configured API key in {@code X-API-Key}, or a
  * gateway JWT in {@code Authorization: Bearer} verified exactly like a client's token.
- * A key, or a token with role {@code service}, gets {@code ROLE_SERVICE}; a token with
- * role {@code admin} (an operator, as for Actuator and the console) gets
- * {@code ROLE_OPERATOR}; a valid token with neither is authenticated without a role,
- * which the API chain answers with 403.
+ * A key, or a token with role {@code service}, gets {@code ROLE_SERVICE}; a valid token
+ * without that role (a client's, an admin's) is authenticated without it, which the API
+ * chain answers with 403.
  * A missing, unknown or invalid credential leaves the request unauthenticated: 401.
  */
 final class ServiceAuthenticationFilter extends OncePerRequestFilter {
@@ -38,10 +36,6 @@ final class ServiceAuthenticationFilter extends OncePerRequestFilter {
 	static final String SERVICE_ROLE = "service";
 
 	static final String SERVICE_AUTHORITY = "ROLE_SERVICE";
-
-	static final String OPERATOR_ROLE = "admin";
-
-	static final String OPERATOR_AUTHORITY = "ROLE_OPERATOR";
 
 	private static final String BEARER = "bearer ";
 
@@ -67,24 +61,14 @@ final class ServiceAuthenticationFilter extends OncePerRequestFilter {
 		else if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			try {
 				ClientIdentity identity = this.verifier.verify(authorization.substring(BEARER.length()).trim());
-				authenticate(identity.userId(), authorities(identity));
+				authenticate(identity.userId(), identity.hasRole(SERVICE_ROLE)
+						? List.of(new SimpleGrantedAuthority(SERVICE_AUTHORITY)) : List.of());
 			}
 			catch (InvalidTokenException ex) {
 				// unauthenticated: the entry point answers 401 without saying why
 			}
 		}
 		chain.doFilter(request, response);
-	}
-
-	private static List<GrantedAuthority> authorities(ClientIdentity identity) {
-		List<GrantedAuthority> authorities = new ArrayList<>(2);
-		if (identity.hasRole(SERVICE_ROLE)) {
-			authorities.add(new SimpleGrantedAuthority(SERVICE_AUTHORITY));
-		}
-		if (identity.hasRole(OPERATOR_ROLE)) {
-			authorities.add(new SimpleGrantedAuthority(OPERATOR_AUTHORITY));
-		}
-		return authorities;
 	}
 
 	// Digests of equal length compared in constant time, against every key, so that
