@@ -151,6 +151,32 @@ class ServerApiClusterTests {
 		}
 	}
 
+	@Test
+	void sendsClanChatToSubscribersOnEveryNode() {
+		String clan = name("clan");
+		try (TestClient onA = TestClient.connect(this.nodeA.port(), TestTokens.token(name("ca"), List.of(), List.of(clan)));
+				TestClient onB = TestClient.connect(this.nodeB.port(),
+						TestTokens.token(name("cb"), List.of(), List.of(clan)))) {
+			onA.request("{\"type\":\"subscribe_clan_chat\",\"clanId\":\"" + clan + "\"}");
+			onB.request("{\"type\":\"subscribe_clan_chat\",\"clanId\":\"" + clan + "\"}");
+			ApiClient.Response accepted = this.apiA.post("/api/v1/clans/" + clan + "/messages",
+					"{\"from\":\"moderator\",\"content\":\"server restarts at noon\"}");
+			assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+			String messageId = accepted.json().path("messageId").asString();
+			assertThat(messageId).isNotEmpty();
+			for (TestClient member : List.of(onA, onB)) {
+				JsonNode chat = member.next("chat", WAIT);
+				assertThat(chat.path("messageId").asString()).isEqualTo(messageId);
+				assertThat(chat.path("clanId").asString()).isEqualTo(clan);
+				assertThat(chat.path("userId").asString()).isEqualTo("moderator");
+				assertThat(chat.path("content").asString()).isEqualTo("server restarts at noon");
+				assertThat(chat.path("messageType").asString()).isEqualTo("TEXT");
+			}
+			assertProblem(this.apiA.post("/api/v1/clans/bad%20clan/messages", "{\"content\":\"x\"}"), 400,
+					"/api/v1/clans/bad%20clan/messages");
+		}
+	}
+
 	// ---- connections --------------------------------------------------------------------
 
 	@Test
