@@ -89,8 +89,10 @@ final class UpstreamFixtures {
 		Map<String, String> silent = route(properties, index, "silent", "/up/silent",
 				Map.of("connect-timeout", "300ms", "circuit-breaker.minimum-number-of-calls", "1000"));
 		silent.put("targets[0].url", "ws://127.0.0.1:" + SILENT.getLocalPort() + "/silent");
-		route(properties, index, "echo", "/up/echo/**", Map.of("forward-headers", "X-Trace,Cookie"), H);
-		route(properties, index, "token", "/up/token", Map.of("forward-token", "true"), H);
+		route(properties, index, "echo", "/up/echo/**",
+				Map.of("forward-headers", "X-Trace,Cookie", "forward-query-parameters", "x,y"), H);
+		route(properties, index, "token", "/up/token", Map.of("forward-token", "true", "forward-query-parameters", "x"),
+				H);
 		route(properties, index, "idle", "/up/idle", Map.of("idle-timeout", "300ms"), H);
 		route(properties, index, "small", "/up/small", Map.of("max-frame-size", "1KB"), H);
 		route(properties, index, "reject", "/up/reject", Map.of(), H).put("targets[0].url",
