@@ -31,7 +31,8 @@ class UpstreamClient implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(UpstreamClient.class);
 
-	private static final int MAX_THREADS = 64;
+	// No thread waits for a target, so a few per core carry every handshake and relayed frame.
+	private static final int MAX_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
 	private static final int MIN_THREADS = 2;
 
