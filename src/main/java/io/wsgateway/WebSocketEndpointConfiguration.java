@@ -19,21 +19,17 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * Mounts the gateway endpoint at {@code gateway.websocket.path} with its handshake checks
  * in order: admission (cheap refusals first), origin, token, connection slot. The endpoint
- * is a Jetty handler in front of the servlet container ({@link GatewayUpgradeHandler}); the
- * upstream routes ({@code gateway.upstreams.routes}) stay on Spring's WebSocket support,
- * with the same checks, then their target selection.
+ * is a Jetty handler in front of the servlet container ({@link GatewayUpgradeHandler}),
+ * followed by the upstream routes' handler ({@code gateway.upstreams.routes}, see
+ * {@link UpstreamRoutes}), with the same checks, then their target selection.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocket
-class WebSocketEndpointConfiguration implements WebSocketConfigurer {
+class WebSocketEndpointConfiguration {
 
 	private final List<HandshakeInterceptor> checks;
 
@@ -45,18 +41,14 @@ class WebSocketEndpointConfiguration implements WebSocketConfigurer {
 		this.upstreamRoutes = upstreamRoutes;
 	}
 
-	@Override
-	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		this.upstreamRoutes.register(registry, this.checks.toArray(HandshakeInterceptor[]::new));
-	}
-
 	@Bean
 	WebServerFactoryCustomizer<JettyServletWebServerFactory> gatewayEndpointCustomizer(GatewayWebSocketHandler endpoint,
 			WebSocketProperties properties, Environment environment) {
-		String path = environment.getProperty("server.servlet.context-path", "") + properties.path();
+		String contextPath = environment.getProperty("server.servlet.context-path", "");
 		Customizer configuration = connectionConfiguration(properties);
 		return (factory) -> factory.addServerCustomizers((server) -> server.setHandler(new GatewayUpgradeHandler(
-				server.getHandler(), path, this.checks, endpoint,
+				this.upstreamRoutes.handler(server, server.getHandler(), contextPath, this.checks),
+				contextPath + properties.path(), this.checks, endpoint,
 				WebSocketServerComponents.ensureWebSocketComponents(server), configuration, properties.compression())));
 	}
 

@@ -49,8 +49,11 @@ public final class HandshakeRejection {
 		return false;
 	}
 
-	// Retry-After is whole seconds; rounding up keeps a client from retrying too early.
-	static long retryAfterSeconds(Duration wait) {
+	/**
+	 * Returns the value of a {@code Retry-After} header for {@code wait}: whole seconds,
+	 * rounded up so that a client does not retry too early.
+	 */
+	public static long retryAfterSeconds(Duration wait) {
 		long seconds = wait.toSeconds();
 		return (wait.toNanosPart() > 0 || seconds == 0) ? seconds + 1 : seconds;
 	}

@@ -11,11 +11,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
-import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Authenticates the handshake: the token from {@code Authorization: Bearer}, else from the
@@ -29,8 +27,6 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 	private static final Logger logger = LoggerFactory.getLogger(TokenHandshakeInterceptor.class);
 
 	private static final String BEARER = "bearer ";
-
-	private static final String QUERY_PARAMETER = "access_token";
 
 	private final JwtTokenVerifier verifier;
 
@@ -80,17 +76,23 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 	 * {@code access_token} query parameter, else {@code null}.
 	 */
 	public static String token(ServerHttpRequest request) {
-		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		return token(request.getHeaders(), request.getURI().getRawQuery());
+	}
+
+	/**
+	 * Returns the token in {@code headers} ({@code Authorization: Bearer}), else in the
+	 * {@code access_token} parameter of {@code rawQuery} (decoded by {@link QueryParameters},
+	 * the one place that finds it), else {@code null}.
+	 */
+	public static String token(HttpHeaders headers, String rawQuery) {
+		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
 		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			String token = authorization.substring(BEARER.length()).trim();
 			if (!token.isEmpty()) {
 				return token;
 			}
 		}
-		String fromQuery = (request instanceof ServletServerHttpRequest servlet)
-				? servlet.getServletRequest().getParameter(QUERY_PARAMETER)
-				: UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(QUERY_PARAMETER);
-		return (fromQuery != null && !fromQuery.isBlank()) ? fromQuery.trim() : null;
+		return QueryParameters.parse(rawQuery).accessToken();
 	}
 
 	@Override

@@ -1,14 +1,10 @@
 package io.wsgateway.session;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -83,14 +79,14 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 			return super.handle(request, response, callback);
 		}
 		if (!this.handshaker.isWebSocketUpgradeRequest(request)) {
-			refuseNonUpgrade(request, response, callback);
+			UpgradeChecks.refuseNonUpgrade(request, response, callback);
 			return true;
 		}
 		Negotiation negotiation = new Negotiation();
 		try {
 			if (!this.handshaker.upgradeRequest(negotiation, request, response, negotiation.completion(callback),
 					this.components, this.configuration)) {
-				refuse(request, response, callback, HttpStatus.BAD_REQUEST_400, "not a valid WebSocket upgrade");
+				UpgradeChecks.refuse(request, response, callback, HttpStatus.BAD_REQUEST_400, "not a valid WebSocket upgrade");
 			}
 		}
 		catch (Exception ex) {
@@ -103,33 +99,6 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 			}
 		}
 		return true;
-	}
-
-	private static void refuseNonUpgrade(Request request, Response response, Callback callback) {
-		if (!HttpMethod.GET.is(request.getMethod())) {
-			response.getHeaders().put(HttpHeader.ALLOW, "GET");
-			refuse(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "only GET upgrades to a WebSocket");
-		}
-		else if (request.getHeaders().contains(HttpHeader.UPGRADE, "websocket")
-				&& !"13".equals(request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_VERSION))) {
-			response.getHeaders().put(HttpHeader.SEC_WEBSOCKET_VERSION, "13");
-			refuse(request, response, callback, HttpStatus.UPGRADE_REQUIRED_426, "only WebSocket version 13 is supported");
-		}
-		else {
-			refuse(request, response, callback, HttpStatus.BAD_REQUEST_400, "Can \"Upgrade\" only to \"WebSocket\".");
-		}
-	}
-
-	private static void refuse(Request request, Response response, Callback callback, int status, String reason) {
-		response.setStatus(status);
-		// The body is never read, and Jetty closes a connection whose body is left unread: say so,
-		// or a keep-alive client sends its next request into a closed connection.
-		if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-			response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-		}
-		response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
-		response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-		response.write(true, ByteBuffer.wrap((reason + "\n").getBytes(StandardCharsets.UTF_8)), callback);
 	}
 
 	/** One handshake: runs the checks, then creates the connection's frame handler. */

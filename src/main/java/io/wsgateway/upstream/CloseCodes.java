@@ -29,6 +29,9 @@ final class CloseCodes {
 	/** 1015: TLS handshake failure (never sent). */
 	static final int TLS_FAILURE = 1015;
 
+	/** The reason of the 1014 a client gets when its target broke the WebSocket protocol. */
+	static final String PROTOCOL_ERROR_REASON = "upstream protocol error";
+
 	private CloseCodes() {
 	}
 

@@ -6,6 +6,7 @@ import io.wsgateway.handshake.HandshakeEvents;
 import io.wsgateway.handshake.HandshakeOutcome;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,9 @@ final class UpstreamBridge {
 
 	private int upstreamCloseCode;
 
+	// set when Jetty found the target breaking the protocol; the client then gets 1014
+	private volatile boolean upstreamProtocolError;
+
 	private String upstreamCloseReason;
 
 	private AutoCloseable lease;
@@ -104,14 +108,19 @@ final class UpstreamBridge {
 
 	/**
 	 * Called when the client will never be attached (its upgrade failed, or the attempt
-	 * timed out): closes the upstream connection now or as soon as it opens.
+	 * timed out): gives the admission slot back and closes the upstream connection now or
+	 * as soon as it opens.
 	 */
 	void abandon() {
 		Session upstream;
+		AutoCloseable lease;
 		synchronized (this.lock) {
 			this.abandoned = true;
 			upstream = this.upstreamClosed ? null : this.upstream;
+			lease = this.lease;
+			this.lease = null;
 		}
+		release(lease);
 		if (upstream != null) {
 			upstream.close(CloseCodes.GOING_AWAY, "client handshake failed", Callback.NOOP);
 		}
@@ -168,7 +177,7 @@ final class UpstreamBridge {
 		this.events.handshake(HandshakeOutcome.ACCEPTED);
 		logger.debug("Connection {} proxied to upstream {}", this.connectionId, this.target);
 		if (upstreamGone) {
-			session.close(CloseCodes.toClient(code), CloseCodes.toClientReason(code, reason), Callback.NOOP);
+			closeClient(session, code, reason);
 			return;
 		}
 		session.demand();
@@ -213,6 +222,15 @@ final class UpstreamBridge {
 			this.registry.closed(this);
 		}
 		if (client != null) {
+			closeClient(client, code, reason);
+		}
+	}
+
+	private void closeClient(Session client, int code, String reason) {
+		if (this.upstreamProtocolError) {
+			client.close(CloseCodes.BAD_GATEWAY, CloseCodes.PROTOCOL_ERROR_REASON, Callback.NOOP);
+		}
+		else {
 			client.close(CloseCodes.toClient(code), CloseCodes.toClientReason(code, reason), Callback.NOOP);
 		}
 	}
@@ -335,6 +353,16 @@ final class UpstreamBridge {
 		public void onWebSocketClose(int statusCode, String reason, Callback callback) {
 			upstreamClosed(statusCode, reason);
 			callback.succeed();
+		}
+
+		// Jetty reports a frame that breaks RFC 6455 here, before it closes with 1002 and its own text.
+		@Override
+		public void onWebSocketError(Throwable cause) {
+			if (cause instanceof ProtocolException
+					|| cause instanceof org.eclipse.jetty.websocket.core.exception.ProtocolException) {
+				upstreamProtocolError = true;
+			}
+			super.onWebSocketError(cause);
 		}
 
 		@Override

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The gateway's WebSocket client towards upstream targets (Jetty's, asynchronous), used by
- * client handshakes and health checks. Started only when routes are configured. On
+ * client handshakes and health checks. It never follows a redirect. Started only when routes are configured. On
  * shutdown it closes every proxied connection with 1001 before it stops, after the
  * session drainer has stopped new handshakes.
  */
@@ -31,7 +31,8 @@ class UpstreamClient implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(UpstreamClient.class);
 
-	private static final int MAX_THREADS = 64;
+	// No thread waits for a target, so a few per core carry every handshake and relayed frame.
+	private static final int MAX_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
 	private static final int MIN_THREADS = 2;
 
@@ -54,6 +55,17 @@ class UpstreamClient implements SmartLifecycle {
 		threads.setDaemon(true);
 		HttpClient http = new HttpClient();
 		http.setExecutor(threads);
+		// A target's 3xx is its failure: following it would let a target send the gateway, with
+		// the client's verified identity, to any address instead of the route's own targets.
+		http.setFollowRedirects(false);
+		// Every waiting handshake holds its own connection; the routes' caps bound them, not Jetty's
+		// defaults (64 connections, then a queue), which would make handshakes wait behind others.
+		int pending = registry.routes()
+			.stream()
+			.mapToInt((route) -> route.settings().maxPendingHandshakes() + route.targets().size())
+			.sum();
+		http.setMaxConnectionsPerDestination(Math.max(pending, http.getMaxConnectionsPerDestination()));
+		http.setMaxRequestsQueuedPerDestination(Math.max(pending, http.getMaxRequestsQueuedPerDestination()));
 		this.client = new WebSocketClient(http);
 		this.client.setStopAtShutdown(false);
 	}

@@ -4,13 +4,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.wsgateway.handshake.HandshakeEvents;
-import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Pairs a client handshake with an upstream connection: tries the route's candidates in
  * the load balancer's order, each through its circuit breaker, and feeds every attempt's
- * outcome to the target's passive health and circuit. Runs on the handshake's thread and
- * waits at most {@code connect-timeout} per target tried.
+ * outcome to the target's passive health and circuit. Asynchronous: no thread waits for a
+ * target, each attempt ends at the latest after {@code connect-timeout}.
  */
 @Component
 class UpstreamConnector {
@@ -45,8 +44,11 @@ class UpstreamConnector {
 		this.events = events;
 	}
 
-	/** What the handshake asks of the upstream. */
-	record Request(String connectionId, String rawPath, String rawQuery, String hashKey,
+	/**
+	 * What the handshake asks of the upstream.
+	 * @param query the query to forward, already filtered by the route, or {@code null}
+	 */
+	record Request(String connectionId, String rawPath, String query, String hashKey,
 			Map<String, List<String>> headers, List<String> subprotocols) {
 
 	}
@@ -71,21 +73,42 @@ class UpstreamConnector {
 	}
 
 	/**
-	 * Called by a route's handshake interceptor once the gateway's own checks passed.
-	 * Returns {@link Connected} with the first target that accepted, else the refusal:
-	 * 503 when every target's circuit is open, the target's own status when it refused
-	 * with a 4xx, 502 otherwise. Never waits longer than connect-timeout per target tried.
+	 * Called once the client's upgrade passed every check of the gateway; returns at once.
+	 * The future completes, on one of the upstream client's threads, with
+	 * {@link Connected} and the first target that accepted, else the refusal: 503 when
+	 * every target's circuit is open, the target's own status when it refused with a 4xx,
+	 * 502 otherwise (a redirect included: it is never followed). Completes at the latest
+	 * connect-timeout per target tried after the call.
 	 */
-	Result connect(UpstreamRoute route, Request request) {
-		for (UpstreamTarget target : route.candidates(request.hashKey())) {
-			if (!target.circuit().tryAcquirePermission()) {
-				continue;
-			}
-			Result result = attempt(route, target, request);
-			if (result != null) {
-				return result;
+	CompletableFuture<Result> connect(UpstreamRoute route, Request request) {
+		CompletableFuture<Result> result = new CompletableFuture<>();
+		tryNext(route, request, route.candidates(request.hashKey()).iterator(), result);
+		return result;
+	}
+
+	private void tryNext(UpstreamRoute route, Request request, Iterator<UpstreamTarget> candidates,
+			CompletableFuture<Result> result) {
+		while (candidates.hasNext()) {
+			UpstreamTarget target = candidates.next();
+			if (target.circuit().tryAcquirePermission()) {
+				attempt(route, target, request).whenComplete((attempted, failure) -> {
+					if (attempted != null) {
+						result.complete(attempted);
+					}
+					else if (failure != null) {
+						result.completeExceptionally(failure);
+					}
+					else {
+						tryNext(route, request, candidates, result);
+					}
+				});
+				return;
 			}
 		}
+		result.complete(noTarget(route));
+	}
+
+	private static Refused noTarget(UpstreamRoute route) {
 		if (route.targets().stream().allMatch(UpstreamTarget::circuitOpen)) {
 			Duration retryAfter = route.targets()
 				.stream()
@@ -99,49 +122,38 @@ class UpstreamConnector {
 		return new Refused(502, null, "no upstream available", UpstreamRegistry.Outcome.BAD_GATEWAY);
 	}
 
-	// Returns null when the target failed and the next one should be tried.
-	private Result attempt(UpstreamRoute route, UpstreamTarget target, Request request) {
+	// Completes with null when the target failed and the next one should be tried.
+	private CompletableFuture<Result> attempt(UpstreamRoute route, UpstreamTarget target, Request request) {
 		Duration timeout = route.settings().connectTimeout();
-		URI uri = route.upstreamUri(target, request.rawPath(), request.rawQuery());
+		URI uri = route.upstreamUri(target, request.rawPath(), request.query());
 		UpstreamBridge bridge = new UpstreamBridge(request.connectionId(), target, route.settings(), this.registry,
 				this.events);
 		long start = System.nanoTime();
 		target.connecting();
-		CompletableFuture<Session> connecting = this.client.connect(bridge.upstreamListener(), uri, request.headers(),
-				request.subprotocols(), timeout);
-		try {
-			connecting.get(timeout.plus(GUARD).toMillis(), TimeUnit.MILLISECONDS);
-			target.circuit().onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-			target.succeeded(false);
-			return new Connected(bridge);
-		}
-		catch (ExecutionException ex) {
-			int status = UpstreamFailures.refusalStatus(ex.getCause());
-			if (status >= 400 && status < 500) {
-				// the target is up and answered; it just does not want this client
-				target.circuit().onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-				target.succeeded(false);
-				return new Refused(status, null, "refused by the upstream service", UpstreamRegistry.Outcome.REFUSED);
-			}
-			failed(target, start, ex.getCause());
-			return null;
-		}
-		catch (TimeoutException ex) {
-			connecting.cancel(true);
-			bridge.abandon();
-			failed(target, start, ex);
-			return null;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			connecting.cancel(true);
-			bridge.abandon();
-			target.circuit().releasePermission();
-			return new Refused(502, null, "no upstream available", UpstreamRegistry.Outcome.BAD_GATEWAY);
-		}
-		finally {
-			target.connectingEnded();
-		}
+		return this.client.connect(bridge.upstreamListener(), uri, request.headers(), request.subprotocols(), timeout)
+			.orTimeout(timeout.plus(GUARD).toMillis(), TimeUnit.MILLISECONDS)
+			.handle((session, failure) -> {
+				target.connectingEnded();
+				if (failure == null) {
+					target.circuit().onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+					target.succeeded(false);
+					return new Connected(bridge);
+				}
+				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure;
+				int status = UpstreamFailures.refusalStatus(cause);
+				if (status >= 400 && status < 500) {
+					// the target is up and answered; it just does not want this client
+					target.circuit().onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+					target.succeeded(false);
+					return new Refused(status, null, "refused by the upstream service",
+							UpstreamRegistry.Outcome.REFUSED);
+				}
+				// no connection, a timeout, or any other answer (a 3xx too): the target failed
+				bridge.abandon();
+				failed(target, start, cause);
+				return null;
+			});
 	}
 
 	private void failed(UpstreamTarget target, long start, Throwable failure) {

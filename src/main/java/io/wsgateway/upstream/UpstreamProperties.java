@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.wsgateway.handshake.QueryParameters;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.wsgateway.handshake.QueryParameters;
+
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -51,7 +55,11 @@ record UpstreamProperties(@DefaultValue List<Route> routes) {
 	 * {@code Authorization: Bearer}; the verified {@code X-User-Id} and {@code X-User-Roles}
 	 * are always sent
 	 * @param forwardHeaders further client handshake headers copied to the target, such as
-	 * {@code User-Agent} or {@code Cookie}
+	 * {@code User-Agent} or {@code Cookie}; no other client header is
+	 * @param forwardQueryParameters names (decoded) of the client's query parameters copied
+	 * to the target's query; no other parameter is, and {@code access_token} never
+	 * @param maxPendingHandshakes handshakes of the route that may wait for a target at once;
+	 * beyond them a client gets 503 with {@code Retry-After}
 	 * @param maxFrameSize largest frame accepted from either side; frames pass through
 	 * unchanged, so messages of any size pass as long as each of their frames fits
 	 * @param healthCheck active health checks of each target
@@ -60,7 +68,8 @@ record UpstreamProperties(@DefaultValue List<Route> routes) {
 	record Route(String id, String path, List<Target> targets, @DefaultValue("round-robin") Strategy strategy,
 			@DefaultValue("ip") String hashOn, @DefaultValue("5s") Duration connectTimeout,
 			@DefaultValue("5m") Duration idleTimeout, @DefaultValue("false") boolean forwardToken,
-			@DefaultValue List<String> forwardHeaders, @DefaultValue("512KB") DataSize maxFrameSize,
+			@DefaultValue List<String> forwardHeaders, @DefaultValue List<String> forwardQueryParameters,
+			@DefaultValue("256") int maxPendingHandshakes, @DefaultValue("512KB") DataSize maxFrameSize,
 			@DefaultValue HealthCheck healthCheck, @DefaultValue CircuitBreakerSettings circuitBreaker) {
 
 		// Headers the gateway sets itself, or that belong to one HTTP hop and not to the client.
@@ -88,6 +97,12 @@ record UpstreamProperties(@DefaultValue List<Route> routes) {
 				require(!NOT_FORWARDABLE.contains(header.toLowerCase(Locale.ROOT)), "upstream route " + path
 						+ " cannot forward " + header + ": the gateway sets it, or it belongs to one hop only");
 			}
+			forwardQueryParameters = List.copyOf(forwardQueryParameters);
+			for (String parameter : forwardQueryParameters) {
+				require(!parameter.isBlank() && !parameter.equalsIgnoreCase(QueryParameters.ACCESS_TOKEN), "upstream route "
+						+ path + " cannot forward query parameter '" + parameter + "': the token goes only by forward-token");
+			}
+			require(maxPendingHandshakes >= 1, "upstream route " + path + ": max-pending-handshakes must be at least 1");
 		}
 
 	}

@@ -36,6 +36,9 @@ public class UpstreamRegistry {
 		/** 503: every target's circuit is open. */
 		CIRCUIT_OPEN,
 
+		/** 503: {@code max-pending-handshakes} of the route were already waiting for a target. */
+		BUSY,
+
 		/** The target refused the handshake with a 4xx, passed on to the client. */
 		REFUSED;
 

@@ -3,6 +3,9 @@ package io.wsgateway.upstream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wsgateway.handshake.QueryParameters;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -14,8 +17,6 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 final class UpstreamRoute {
 
-	private static final String ACCESS_TOKEN = "access_token";
-
 	private final UpstreamProperties.Route settings;
 
 	private final List<UpstreamTarget> targets;
@@ -25,6 +26,8 @@ final class UpstreamRoute {
 	private final HashOn hashOn;
 
 	private final PathPattern pattern;
+
+	private final AtomicInteger pendingHandshakes = new AtomicInteger();
 
 	UpstreamRoute(UpstreamProperties.Route settings) {
 		this.settings = settings;
@@ -73,15 +76,50 @@ final class UpstreamRoute {
 		return available.isEmpty() ? available : this.balancer.order(available, hashKey);
 	}
 
+	/** Returns whether a request for {@code path} (decoded, within the context path) is for this route. */
+	boolean matches(String path) {
+		return this.pattern.matches(PathContainer.parsePath(path));
+	}
+
 	/**
-	 * Returns the address on {@code target} for a client that asked for {@code rawPath}
-	 * and {@code rawQuery}: the target URL's path plus what the route's {@code /**} matched,
-	 * and the client's query without {@code access_token} (the token goes on only as a header,
-	 * and only where the route says so).
+	 * Called before a handshake starts waiting for a target: returns {@code false} when
+	 * {@code max-pending-handshakes} already wait, else counts this one until
+	 * {@link #handshakeEnded()}.
 	 */
-	URI upstreamUri(UpstreamTarget target, String rawPath, String rawQuery) {
+	boolean tryStartHandshake() {
+		int limit = this.settings.maxPendingHandshakes();
+		while (true) {
+			int pending = this.pendingHandshakes.get();
+			if (pending >= limit) {
+				return false;
+			}
+			if (this.pendingHandshakes.compareAndSet(pending, pending + 1)) {
+				return true;
+			}
+		}
+	}
+
+	/** Called once a handshake counted by {@link #tryStartHandshake()} has its answer. */
+	void handshakeEnded() {
+		this.pendingHandshakes.decrementAndGet();
+	}
+
+	/**
+	 * Returns the client's query to forward: the route's {@code forward-query-parameters}
+	 * only, never the token (it goes on only as a header, and only where the route says so).
+	 */
+	String forwardedQuery(String rawQuery) {
+		return QueryParameters.parse(rawQuery).forwardable(this.settings.forwardQueryParameters());
+	}
+
+	/**
+	 * Returns the address on {@code target} for a client that asked for {@code rawPath}:
+	 * the target URL's path plus what the route's {@code /**} matched, and {@code query}
+	 * (from {@link #forwardedQuery}).
+	 */
+	URI upstreamUri(UpstreamTarget target, String rawPath, String query) {
 		String rest = this.pattern.extractPathWithinPattern(PathContainer.parsePath(rawPath)).value();
-		return address(target.uri(), rest, withoutAccessToken(rawQuery));
+		return address(target.uri(), rest, query);
 	}
 
 	/** Returns the address that active health checks of {@code target} connect to. */
@@ -102,20 +140,6 @@ final class UpstreamRoute {
 		String fullQuery = join(base.getRawQuery(), query);
 		return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path
 				+ ((fullQuery != null) ? "?" + fullQuery : ""));
-	}
-
-	static String withoutAccessToken(String rawQuery) {
-		if (rawQuery == null || rawQuery.isEmpty()) {
-			return null;
-		}
-		StringBuilder kept = new StringBuilder();
-		for (String parameter : rawQuery.split("&")) {
-			String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
-			if (!name.equals(ACCESS_TOKEN) && !parameter.isEmpty()) {
-				kept.append((kept.length() > 0) ? "&" : "").append(parameter);
-			}
-		}
-		return (kept.length() > 0) ? kept.toString() : null;
 	}
 
 	private static String join(String first, String second) {

@@ -23,6 +23,8 @@ import java.util.Set;
  * <li>{@code f}: {@code circuit}, no health checks, a small circuit breaker</li>
  * <li>{@code h}: {@code echo}, {@code token}, {@code idle}, {@code small} and {@code reject}: frames, closes, headers</li>
  * <li>a port nobody listens on ({@code dead}) and one that accepts but never answers ({@code silent})</li>
+ * <li>{@link RawTarget}s: {@code redirect} (3xx to {@link #LOCATION}), {@code guarded} and
+ * {@code hang} (silent, counting connections), {@code rogue} (frames that break RFC 6455)</li>
  * </ul>
  */
 final class UpstreamFixtures {
@@ -44,6 +46,22 @@ final class UpstreamFixtures {
 	static final int DEAD_PORT = freePort();
 
 	static final ServerSocket SILENT = silentServer();
+
+	/** Where the redirecting target sends the gateway: must never see a connection. */
+	static final RawTarget LOCATION = RawTarget.start(RawTarget.Mode.SILENT);
+
+	static final RawTarget REDIRECTING = RawTarget.start(RawTarget.Mode.REDIRECT).redirectingTo(LOCATION);
+
+	/** Target of route {@code guarded}: counts the connections that reach it. */
+	static final RawTarget GUARDED = RawTarget.start(RawTarget.Mode.SILENT);
+
+	/** Target of route {@code hang}: accepts and never answers. */
+	static final RawTarget HANGING = RawTarget.start(RawTarget.Mode.SILENT);
+
+	static final RawTarget ROGUE = RawTarget.start(RawTarget.Mode.ROGUE);
+
+	/** Handshakes route {@code hang} lets wait at once. */
+	static final int HANG_PENDING = 1000;
 
 	/** Circuit of route {@code circuit}: how long it stays open. */
 	static final String CIRCUIT_OPEN_FOR = "1s";
@@ -89,12 +107,24 @@ final class UpstreamFixtures {
 		Map<String, String> silent = route(properties, index, "silent", "/up/silent",
 				Map.of("connect-timeout", "300ms", "circuit-breaker.minimum-number-of-calls", "1000"));
 		silent.put("targets[0].url", "ws://127.0.0.1:" + SILENT.getLocalPort() + "/silent");
-		route(properties, index, "echo", "/up/echo/**", Map.of("forward-headers", "X-Trace,Cookie"), H);
-		route(properties, index, "token", "/up/token", Map.of("forward-token", "true"), H);
+		route(properties, index, "echo", "/up/echo/**",
+				Map.of("forward-headers", "X-Trace,Cookie", "forward-query-parameters", "x,y"), H);
+		route(properties, index, "token", "/up/token", Map.of("forward-token", "true", "forward-query-parameters", "x"),
+				H);
 		route(properties, index, "idle", "/up/idle", Map.of("idle-timeout", "300ms"), H);
 		route(properties, index, "small", "/up/small", Map.of("max-frame-size", "1KB"), H);
 		route(properties, index, "reject", "/up/reject", Map.of(), H).put("targets[0].url",
 				H.url("/reject-403").toString());
+		raw(route(properties, index, "redirect", "/up/redirect/**", Map.of("circuit-breaker.minimum-number-of-calls",
+				"1000")), "redirect", REDIRECTING);
+		raw(route(properties, index, "guarded", "/up/guarded",
+				Map.of("connect-timeout", "300ms", "circuit-breaker.minimum-number-of-calls", "1000")), "guarded", GUARDED);
+		raw(route(properties, index, "hang", "/up/hang",
+				Map.of("connect-timeout", "2m", "max-pending-handshakes", Integer.toString(HANG_PENDING),
+						"circuit-breaker.minimum-number-of-calls", "100000")), "hang",
+				HANGING);
+		raw(route(properties, index, "rogue", "/up/rogue/**", Map.of("circuit-breaker.minimum-number-of-calls", "1000")), "rogue",
+				ROGUE);
 		return properties;
 	}
 
@@ -119,6 +149,10 @@ final class UpstreamFixtures {
 		}
 		route.putAll(settings);
 		return route;
+	}
+
+	private static void raw(Map<String, String> route, String id, RawTarget target) {
+		route.put("targets[0].url", "ws://127.0.0.1:" + target.port() + "/" + id);
 	}
 
 	private static int freePort() {

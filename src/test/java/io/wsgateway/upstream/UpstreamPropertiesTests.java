@@ -39,6 +39,8 @@ class UpstreamPropertiesTests {
 		assertThat(route.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(route.forwardToken()).isFalse();
 		assertThat(route.forwardHeaders()).isEmpty();
+		assertThat(route.forwardQueryParameters()).isEmpty();
+		assertThat(route.maxPendingHandshakes()).isEqualTo(256);
 		assertThat(route.maxFrameSize()).isEqualTo(DataSize.ofKilobytes(512));
 		assertThat(route.healthCheck()).isEqualTo(new UpstreamProperties.HealthCheck(true, Duration.ofSeconds(10),
 				Duration.ofSeconds(3), 3, 2, null));
@@ -66,6 +68,9 @@ class UpstreamPropertiesTests {
 		assertRefused(with(valid, "gateway.upstreams.routes[0].targets[0].url", "http://x"), "ws:// or wss://");
 		assertRefused(with(valid, "gateway.upstreams.routes[0].hash-on", "body"), "hash-on");
 		assertRefused(with(valid, "gateway.upstreams.routes[0].forward-headers", "X-User-Id"), "cannot forward");
+		assertRefused(with(valid, "gateway.upstreams.routes[0].forward-query-parameters", "Access_Token"),
+				"cannot forward query parameter");
+		assertRefused(with(valid, "gateway.upstreams.routes[0].max-pending-handshakes", "0"), "max-pending-handshakes");
 		assertRefused(with(valid, "gateway.upstreams.routes[0].targets[0].weight", "0"), "weight");
 		assertRefused(with(with(valid, "gateway.upstreams.routes[1].path", "/x"), "gateway.upstreams.routes[1].targets[0].url",
 				"ws://y"), "two upstream routes");
@@ -91,8 +96,6 @@ class UpstreamPropertiesTests {
 		assertThat(UpstreamRoute.address(base, "", null)).hasToString("ws://legacy:9000/socket?v=2");
 		assertThat(UpstreamRoute.address(base, "room/7", "x=1")).hasToString("ws://legacy:9000/socket/room/7?v=2&x=1");
 		assertThat(UpstreamRoute.address(URI.create("wss://legacy"), "", null)).hasToString("wss://legacy/");
-		assertThat(UpstreamRoute.withoutAccessToken("access_token=abc")).isNull();
-		assertThat(UpstreamRoute.withoutAccessToken("a=1&access_token=abc&b=2")).isEqualTo("a=1&b=2");
 	}
 
 	private static void assertRefused(Map<String, String> properties, String message) {
