@@ -155,7 +155,7 @@ function countdown(attempt, delayMs) {
 
 function onClose(info) {
   $('last-close').textContent = `${info.code}${info.reason ? ` ${info.reason}` : ''} at ${time()}`
-    + (info.willReconnect ? '' : ' (final)');
+    + (info.willReconnect ? '' : info.byClient ? ' (by you)' : ' (final)');
   if (info.tokenRefused) {
     showHint('Token refused: the gateway did not accept this token (expired, or signed with another key). '
       + 'Not reconnecting: pick a user to get a new token, or paste another, then connect.', 'error');

@@ -101,8 +101,11 @@ final class DemoPage {
 		this.driver.findElement(By.id("clan-chat-input")).sendKeys(text);
 	}
 
+	/** Clicks as a person would, with the element scrolled to the middle, clear of the sticky top bar. */
 	void click(String id) {
-		this.driver.findElement(By.id(id)).click();
+		WebElement element = this.driver.findElement(By.id(id));
+		((JavascriptExecutor) this.driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+		element.click();
 	}
 
 	void type(String id, String text) {

@@ -106,8 +106,9 @@ class NewcomerPathTests {
 		alice.type("echo-input", "{\"hi\":1}");
 		alice.click("echo-btn");
 		alice.await("the echo", (d) -> alice.has("#tool-output li[data-kind=echo]", "{\"hi\":1}"));
+		alice.scrollTo("connection-card");
 		alice.screenshot("newcomer-alice-end");
-		bob.scrollTo("connection-card");
+		bob.scrollTo("rooms-card");
 		bob.screenshot("newcomer-bob-end");
 	}
 
