@@ -6,6 +6,7 @@
 import { GatewayClient, resolveGatewayUrl } from './gateway-client.js';
 import { $, append, bubble, describeError, el, payloadText, time, words } from './demo-view.js';
 import { wireChat } from './demo-chat.js';
+import { wireTools } from './demo-tools.js';
 
 const params = new URLSearchParams(location.search);
 const LOG_LIMIT = 300;
@@ -136,7 +137,7 @@ function setState(state) {
   }
   renderFacts();
   chat.render();
-  renderNotifications();
+  tools.renderNotifications();
 }
 
 function countdown(attempt, delayMs) {
@@ -209,7 +210,7 @@ function createClient() {
   });
   c.on('message', (frame) => log('in', short(frame)));
   c.on('send', (frame) => log('out', short(frame)));
-  c.on('broadcast', (m) => tool('broadcast', `from ${m.from}`, payloadText(m.payload)));
+  c.on('broadcast', (m) => tools.tool('broadcast', `from ${m.from}`, payloadText(m.payload)));
   c.on('notification', (n) => {
     append($('notifications'), bubble({ who: n.title ?? 'notification', text: n.message ?? '', at: n.createdAt }));
     if (n.id) {
@@ -218,98 +219,6 @@ function createClient() {
   });
   c.on('error', (frame) => log('info', `error without request: ${frame.code} ${frame.message}`));
   return c;
-}
-
-// ---- notifications ---------------------------------------------------------------------------
-
-function renderNotifications() {
-  const on = client.notificationsSubscribed;
-  $('notif-btn').textContent = on ? 'Unsubscribe' : 'Subscribe';
-  const status = $('notif-status');
-  if (!status.classList.contains('error')) {
-    status.textContent = !on ? 'not subscribed' : client.state === 'open' ? 'subscribed' : 'subscribed again once connected';
-  }
-  $('test-notif-btn').disabled = !devConfig || !devConfig.apiKey;
-  $('test-notif-btn').title = devConfig ? '' : 'needs the dev profile, whose API key the page uses';
-}
-
-async function setNotifications(on) {
-  const status = $('notif-status');
-  status.classList.remove('error');
-  const pending = on ? client.subscribeNotifications() : client.unsubscribeNotifications();
-  renderNotifications();
-  try {
-    await pending;
-  }
-  catch (err) {
-    status.classList.add('error');
-    status.textContent = describeError(err);
-  }
-  renderNotifications();
-}
-
-async function sendTestNotification() {
-  if (!requireOpen()) {
-    return;
-  }
-  if (!client.notificationsSubscribed) {
-    await setNotifications(true);
-  }
-  const user = client.userId;
-  const path = `api/v1/users/${encodeURIComponent(user)}/messages`;
-  const line = $('api-call');
-  line.hidden = false;
-  line.classList.remove('error');
-  line.textContent = `POST /${path} …`;
-  try {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-API-Key': devConfig.apiKey },
-      body: JSON.stringify({ title: 'Test notification', message: `Sent at ${time()} through the server API` }),
-    });
-    const body = await response.json().catch(() => ({}));
-    line.textContent = `POST /${path} (X-API-Key) → ${response.status}${body.id ? ` {"id":"${body.id}"}` : body.detail ? ` ${body.detail}` : ''}`;
-    line.classList.toggle('error', !response.ok);
-  }
-  catch (err) {
-    line.textContent = `POST /${path} failed: ${describeError(err)}`;
-    line.classList.add('error');
-  }
-}
-
-// ---- protocol tools --------------------------------------------------------------------------
-
-function tool(kind, label, text, failed = false) {
-  const li = el('li', `tool ${failed ? 'failed' : ''}`);
-  li.dataset.kind = kind;
-  li.append(el('span', 'label', `${kind} ${label}`), el('code', 'body', text));
-  return append($('tool-output'), li);
-}
-
-async function runTool(kind, label, run, render) {
-  if (!requireOpen()) {
-    return;
-  }
-  try {
-    tool(kind, label, render(await run()));
-  }
-  catch (err) {
-    tool(kind, 'failed', describeError(err), true);
-  }
-}
-
-function parseLoose(text) {
-  try {
-    return JSON.parse(text);
-  }
-  catch {
-    return text;
-  }
-}
-
-function statusText(s) {
-  const subscriptions = (s.subscriptions ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
-  return `user ${s.userId} on ${s.node}, rooms [${(s.rooms ?? []).join(', ')}], subscriptions [${subscriptions.join(', ')}]`;
 }
 
 // ---- wiring the page -------------------------------------------------------------------------
@@ -333,10 +242,11 @@ async function loadDevConfig() {
     ? 'Dev profile: the page signs a token for this user with POST /dev/token. Use another user in a second window.'
     : 'Dev tokens need the dev profile (./mvnw spring-boot:run). Paste a token under "Endpoint and token" instead.';
   $('sign-in-btn').disabled = !devConfig;
-  renderNotifications();
+  tools.renderNotifications();
 }
 
 let chat;
+let tools;
 
 function init() {
   $('url').value = params.get('url') || resolveGatewayUrl('/ws');
@@ -349,6 +259,7 @@ function init() {
   }
   client = createClient();
   chat = wireChat({ client: () => client, requireOpen });
+  tools = wireTools({ client: () => client, requireOpen, devConfig: () => devConfig });
   window.gatewayDemo = { client };
 
   onSubmit('user-form', () => {
@@ -362,13 +273,6 @@ function init() {
   $('connect-btn').addEventListener('click', connect);
   $('disconnect-btn').addEventListener('click', () => client.close());
   $('ping-btn').addEventListener('click', () => client.ping().catch((err) => log('info', `ping failed: ${describeError(err)}`)));
-  $('notif-btn').addEventListener('click', () => requireOpen() && setNotifications(!client.notificationsSubscribed));
-  $('test-notif-btn').addEventListener('click', sendTestNotification);
-  onSubmit('echo-form', () => runTool('echo', 'reply', () => client.echo(parseLoose($('echo-input').value)),
-    (reply) => JSON.stringify(reply.payload)));
-  onSubmit('broadcast-form', () => runTool('broadcast', 'sent', () => client.request({ type: 'broadcast', payload: $('broadcast-input').value }),
-    () => 'acknowledged: every connection receives it'));
-  $('status-btn').addEventListener('click', () => runTool('status', 'reply', () => client.status(), statusText));
   $('clear-log').addEventListener('click', () => $('log').replaceChildren());
   window.addEventListener('online', () => client.reconnectNow());
 
