@@ -402,6 +402,71 @@ describe('GatewayClient connection state machine', () => {
   });
 });
 
+describe('GatewayClient refused tokens (options.checkToken)', () => {
+  it('stops with token_refused when the check says a token whose handshake failed is refused', async () => {
+    const checked = [];
+    const { client, clock, events, instances, socket } = setup({
+      token: 'expired', checkToken: async (t) => { checked.push(t); return false; } });
+    const connecting = assert.rejects(client.connect(), (err) => err instanceof GatewayError && err.code === 'token_refused');
+    socket().serverClose(1006); // the handshake's 401, as a browser sees it
+    await flush();
+    assert.deepEqual(checked, ['expired']);
+    assert.equal(client.state, 'closed');
+    await connecting;
+    const close = events.filter((e) => e[0] === 'close').map((e) => e[1]);
+    assert.deepEqual(close, [{ code: 1006, reason: 'token refused', wasClean: false, willReconnect: false,
+      byClient: false, tokenRefused: true }]);
+    assert.equal(client.lastClose.tokenRefused, true);
+    clock.advance(60000);
+    assert.equal(instances.length, 1, 'no reconnect until the application acts');
+    client.connect();
+    assert.equal(instances.length, 2);
+  });
+
+  it('retries as usual when the check accepts the token or fails itself', async () => {
+    for (const checkToken of [async () => true, async () => { throw new Error('offline'); }, () => { throw new Error('sync'); }]) {
+      const { client, clock, instances, socket } = setup({ token: 'good', checkToken });
+      client.connect();
+      socket().serverClose(1006);
+      await flush();
+      assert.equal(client.state, 'reconnecting');
+      assert.deepEqual(clock.pendingDelays(), [100]);
+      clock.advance(100);
+      assert.equal(instances.length, 2);
+    }
+  });
+
+  it('does not check the token of a socket that opened, nor an anonymous attempt', async () => {
+    let checks = 0;
+    const checkToken = () => { checks++; return false; };
+    const withToken = setup({ token: 'abc', checkToken });
+    withToken.client.connect();
+    withToken.socket().readyState = 1;
+    withToken.socket().onopen?.({});
+    withToken.socket().serverClose(1006); // opened, then lost: not a refused handshake
+    const anonymous = setup({ token: null, checkToken });
+    anonymous.client.connect();
+    anonymous.socket().serverClose(1006);
+    await flush();
+    assert.equal(checks, 0);
+    assert.equal(withToken.client.state, 'reconnecting');
+    assert.equal(anonymous.client.state, 'reconnecting');
+  });
+
+  it('ignores a verdict that arrives after close()', async () => {
+    let answer;
+    const { client, events, socket } = setup({ token: 'abc', checkToken: () => new Promise((r) => { answer = r; }) });
+    client.connect().catch(() => {});
+    socket().serverClose(1006);
+    client.close();
+    answer(false);
+    await flush();
+    const closes = events.filter((e) => e[0] === 'close').map((e) => e[1]);
+    assert.equal(closes.length, 1);
+    assert.equal(closes[0].byClient, true);
+  });
+});
+
 describe('GatewayClient requests and events', () => {
   let t;
   beforeEach(() => {

@@ -1,47 +1,26 @@
-// The demo page: one GatewayClient driven by forms. Everything shown comes from the
-// client's events. Query parameters prefill the forms: ?token=&nick=&room=&url=&autoconnect=1
+// The demo page: ONE GatewayClient for the page's life, so that Disconnect then Connect keeps
+// rooms and subscriptions as the client promises; every panel shows what the gateway said.
+// In the dev profile the user picker gets a token from POST /dev/token and "Send me a test
+// notification" calls the server API with the dev API key from GET /dev/config.
+// Query parameters: ?user=&roles=&clans=&room=&token=&url=&autoconnect=1
 import { GatewayClient, resolveGatewayUrl } from './gateway-client.js';
+import { $, append, bubble, describeError, el, payloadText, time, words } from './demo-view.js';
+import { wireChat } from './demo-chat.js';
+import { wireTools } from './demo-tools.js';
 
-const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const LOG_LIMIT = 300;
-const MESSAGE_LIMIT = 200;
 
+let devConfig = null; // {apiKey, ...} in the dev profile, else null
 let client = null;
 let retryTimer = null;
 let everOpened = false;
 
-// ---- helpers ---------------------------------------------------------------------------------
-
-function time() {
-  return new Date().toLocaleTimeString([], { hour12: false });
-}
-
-function append(list, li, limit = MESSAGE_LIMIT) {
-  const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
-  list.appendChild(li);
-  while (list.children.length > limit) {
-    list.removeChild(list.firstChild);
-  }
-  if (stick) {
-    list.scrollTop = list.scrollHeight;
-  }
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
+// ---- log and hints ---------------------------------------------------------------------------
 
 function log(kind, text) {
-  const li = el('li', kind, `${time()} ${kind === 'in' ? '⬇' : kind === 'out' ? '⬆' : '•'} ${text}`);
-  append($('log'), li, LOG_LIMIT);
+  const arrow = { in: '⬇', out: '⬆' }[kind] ?? '•';
+  append($('log'), el('li', kind, `${time()} ${arrow} ${text}`), LOG_LIMIT);
 }
 
 function short(frame) {
@@ -49,107 +28,98 @@ function short(frame) {
   return json.length > 400 ? json.slice(0, 400) + '…' : json;
 }
 
-function nick() {
-  return $('nick').value.trim() || 'guest';
+function showHint(text, kind = 'info') {
+  const hint = $('hint');
+  hint.textContent = text;
+  hint.dataset.kind = kind;
+  hint.hidden = false;
 }
 
-function describeError(err) {
-  if (!err) {
-    return 'unknown error';
+function requireOpen() {
+  if (client.state === 'open') {
+    return true;
   }
-  return err.code ? `${err.code}: ${err.message}` : String(err.message || err);
+  showHint(client.state === 'closed' ? 'Connect first.' : 'Not connected yet: wait for the connection to open.');
+  return false;
 }
 
-// ---- chat ------------------------------------------------------------------------------------
+// ---- identity --------------------------------------------------------------------------------
 
-function chatLine({ room, who, text, mine, system }) {
-  const li = el('li', system ? 'system' : mine ? 'mine' : 'theirs');
-  li.dataset.room = room ?? '';
-  if (!system) {
-    li.dataset.from = who;
-    li.append(el('span', 'room', `#${room}`), el('span', 'who', who), el('span', 'text', text));
-  }
-  else {
-    li.textContent = text;
-  }
-  append($('chat-messages'), li);
-  return li;
-}
-
-function renderRooms() {
-  const list = $('room-list');
-  const select = $('chat-room');
-  const current = select.value;
-  list.replaceChildren();
-  select.replaceChildren();
-  for (const room of client ? client.rooms : []) {
-    const li = el('li', null);
-    li.dataset.room = room;
-    const leave = el('button', null, '×');
-    leave.type = 'button';
-    leave.title = `leave ${room}`;
-    leave.setAttribute('aria-label', `leave ${room}`);
-    leave.addEventListener('click', () => leaveRoom(room));
-    li.append(el('span', null, `#${room}`), leave);
-    list.append(li);
-    const option = el('option', null, `#${room}`);
-    option.value = room;
-    select.append(option);
-  }
-  if (select.options.length === 0) {
-    const none = el('option', null, 'no room');
-    none.value = '';
-    select.append(none);
-  }
-  if ([...select.options].some((o) => o.value === current)) {
-    select.value = current;
-  }
-}
-
-async function joinRoom(room) {
-  if (!client) {
-    return;
-  }
+function tokenClaims(token) {
   try {
-    const reply = await client.joinRoom(room);
-    chatLine({ room, system: true, text: `joined #${room}${reply.members !== undefined ? ` (${reply.members} members)` : ''}` });
-    $('chat-room').value = room;
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part));
   }
-  catch (err) {
-    chatLine({ room, system: true, text: `could not join #${room}: ${describeError(err)}` });
-  }
-  renderRooms();
-  $('chat-room').value = room;
-}
-
-async function leaveRoom(room) {
-  const pending = client.leaveRoom(room);
-  renderRooms();
-  try {
-    await pending;
-    chatLine({ room, system: true, text: `left #${room}` });
-  }
-  catch (err) {
-    chatLine({ room, system: true, text: `leaving #${room}: ${describeError(err)}` });
+  catch {
+    return null;
   }
 }
 
-async function sendChat(room, text) {
-  const li = chatLine({ room, who: nick(), text, mine: true });
-  li.classList.add('pending');
-  try {
-    await client.sendToRoom(room, { nick: nick(), text });
-    li.classList.remove('pending');
-    li.classList.add('sent');
+async function signIn(sub, roles, clans) {
+  const response = await fetch('dev/token', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub, roles, clans }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const errors = (body.errors ?? []).map((e) => `${e.pointer.replace('#/', '')} ${e.detail}`).join('; ');
+    throw new Error(errors || body.detail || `POST /dev/token answered ${response.status}`);
   }
-  catch (err) {
-    li.classList.remove('pending');
-    li.classList.add('failed');
-    li.title = describeError(err);
+  $('token').value = body.token;
+  reconnect();
+}
+
+/** Used by the client after a handshake with a token failed before opening (see docs/javascript-client.md). */
+async function checkToken(token) {
+  // The server API verifies tokens exactly as the handshake does: 401 is a refused token,
+  // 403 (not a service token) or 404 a good one. The browser cannot see the handshake's status.
+  const response = await fetch('api/v1/connections/token-check', { headers: { Authorization: `Bearer ${token}` } });
+  if (response.status === 401) {
+    return false;
   }
+  if ([403, 404].includes(response.status) || response.ok) {
+    return true;
+  }
+  throw new Error(`token check answered ${response.status}`);
 }
 
 // ---- connection ------------------------------------------------------------------------------
+
+function reconnect() {
+  if (client.state !== 'closed') {
+    client.close();
+  }
+  connect();
+}
+
+function connect() {
+  everOpened = false;
+  $('hint').hidden = true;
+  client.connect().catch((err) => log('info', `connect gave up: ${describeError(err)}`));
+}
+
+function renderFacts() {
+  const state = client.state;
+  const open = state === 'open';
+  const frame = client.connectedFrame;
+  $('user-id').textContent = open ? frame.userId : '–';
+  $('connection-id').textContent = open ? frame.connectionId : '–';
+  const claims = open ? tokenClaims($('token').value.trim()) : null;
+  $('claims').textContent = !open ? '–' : claims
+    ? `${(claims.roles ?? []).join(', ') || 'no roles'} · ${(claims.clans ?? []).join(', ') || 'no clans'}`
+    : 'anonymous: no roles, no clans';
+  const who = $('who-badge');
+  who.hidden = !open;
+  who.textContent = open ? frame.userId : '';
+  if (!open) {
+    $('latency').textContent = '';
+  }
+  $('latency-badge').hidden = $('latency').textContent === '';
+  $('reconnect-count').textContent = String(client.reconnectCount);
+  if (state !== 'reconnecting') {
+    clearInterval(retryTimer);
+    $('reconnect-detail').textContent = '';
+  }
+}
 
 function setState(state) {
   const badge = $('state');
@@ -163,29 +133,19 @@ function setState(state) {
   $('url').disabled = active;
   $('token').disabled = active;
   if (state === 'open') {
-    $('connection-id').textContent = client.connectionId;
-    $('user-id').textContent = client.userId;
     $('hint').hidden = true;
   }
-  else {
-    $('connection-id').textContent = '–';
-  }
-  $('reconnect-attempt').textContent = String(client ? client.reconnectAttempt : 0);
-  $('reconnect-count').textContent = String(client ? client.reconnectCount : 0);
+  renderFacts();
+  chat.render();
+  tools.renderNotifications();
 }
 
-function showHint(text) {
-  const hint = $('hint');
-  hint.textContent = text;
-  hint.hidden = false;
-}
-
-function countdown(delayMs) {
+function countdown(attempt, delayMs) {
   clearInterval(retryTimer);
   const due = Date.now() + delayMs;
   const tick = () => {
     const left = due - Date.now();
-    $('next-retry').textContent = left > 0 ? `in ${(left / 1000).toFixed(1)} s` : 'now';
+    $('reconnect-detail').textContent = ` · attempt ${attempt}, ${left > 0 ? `next in ${(left / 1000).toFixed(1)} s` : 'trying now'}`;
     if (left <= 0) {
       clearInterval(retryTimer);
     }
@@ -194,84 +154,28 @@ function countdown(delayMs) {
   retryTimer = setInterval(tick, 100);
 }
 
-function wire(c) {
-  c.on('state', (state) => {
-    setState(state);
-    log('info', `state ${state}`);
-    if (state === 'open' || state === 'closed') {
-      clearInterval(retryTimer);
-      $('next-retry').textContent = '–';
-    }
-  });
-  c.on('open', (frame) => {
-    everOpened = true;
-    if (frame.reconnected) {
-      chatLine({ system: true, text: `reconnected as ${frame.connectionId}` });
-    }
-  });
-  c.on('close', (info) => {
-    $('last-close').textContent = `${info.code}${info.reason ? ` ${info.reason}` : ''}${info.willReconnect ? '' : ' (final)'}`;
-    if (!everOpened && !info.byClient) {
-      showHint('The gateway did not accept the connection. A refused handshake looks the same to a browser '
-        + 'whatever the reason: a missing or invalid token (401), a foreign origin (403), or limits (429/503).');
-    }
-    else if ([4009, 4008, 1008].includes(info.code)) {
-      const why = { 4009: 'replaced by a newer connection of the same user', 4008: 'closed for repeated rate-limit violations',
-        1008: 'the token expired' }[info.code];
-      showHint(`Not reconnecting: ${why}. Connect again when ready.`);
-    }
-  });
-  c.on('reconnecting', ({ attempt, delayMs, code }) => {
-    $('reconnect-attempt').textContent = String(attempt);
-    log('info', `reconnect attempt ${attempt} in ${delayMs} ms (close ${code})`);
-    countdown(delayMs);
-  });
-  c.on('resync', ({ rooms, failures }) => {
-    for (const room of rooms) {
-      chatLine({ room, system: true, text: `rejoined #${room}` });
-    }
-    for (const f of failures) {
-      chatLine({ room: f.room, system: true, text: `re-${f.type} ${f.room ?? f.clanId ?? ''} failed: ${f.code}` });
-    }
-    renderRooms();
-    renderNotifications();
-  });
-  c.on('latency', (ms) => {
-    $('latency').textContent = `${Math.round(ms)} ms`;
-  });
-  c.on('message', (frame) => log('in', short(frame)));
-  c.on('send', (frame) => log('out', short(frame)));
-  c.on('room_message', (m) => {
-    const payload = m.payload;
-    const text = payload && typeof payload === 'object' ? String(payload.text ?? JSON.stringify(payload)) : String(payload);
-    const who = payload && typeof payload === 'object' && payload.nick ? String(payload.nick) : m.from;
-    chatLine({ room: m.room, who, text, mine: false });
-  });
-  c.on('broadcast', (m) => chatLine({ system: true, text: `broadcast from ${m.from}: ${JSON.stringify(m.payload)}` }));
-  c.on('notification', (n) => {
-    const li = el('li', 'theirs');
-    li.append(el('span', 'who', n.title ?? 'notification'), el('span', 'text', n.message ?? ''));
-    append($('notifications'), li);
-    if (n.id) {
-      c.ackNotification(n.id).catch(() => {});
-    }
-  });
-  c.on('chat', (m) => {
-    const li = el('li', 'theirs');
-    li.append(el('span', 'room', `${m.clanId}`), el('span', 'who', m.userId), el('span', 'text', m.content));
-    append($('clan-messages'), li);
-  });
-  c.on('error', (frame) => log('info', `error without request: ${frame.code} ${frame.message}`));
+function onClose(info) {
+  $('last-close').textContent = `${info.code}${info.reason ? ` ${info.reason}` : ''} at ${time()}`
+    + (info.willReconnect ? '' : info.byClient ? ' (by you)' : ' (final)');
+  if (info.tokenRefused) {
+    showHint('Token refused: the gateway did not accept this token (expired, or signed with another key). '
+      + 'Not reconnecting: pick a user to get a new token, or paste another, then connect.', 'error');
+  }
+  else if (!everOpened && !info.byClient && $('token').value.trim() === '') {
+    showHint('The gateway did not accept the connection. Without a token it needs anonymous access (the dev profile); '
+      + 'a foreign origin (403) or a limit (429, 503) looks the same to a browser.');
+  }
+  else if ([4009, 4008, 1008].includes(info.code)) {
+    const why = { 4009: 'replaced by a newer connection of the same user', 4008: 'closed for repeated rate-limit violations',
+      1008: 'the token expired' }[info.code];
+    showHint(`Not reconnecting: ${why}. Connect again when ready.`, 'error');
+  }
 }
 
-function connect() {
-  if (client) {
-    client.close();
-  }
-  everOpened = false;
-  const token = $('token').value.trim();
-  client = new GatewayClient($('url').value.trim() || '/ws', {
-    token: token || null,
+function createClient() {
+  const c = new GatewayClient($('url').value.trim() || '/ws', {
+    token: () => $('token').value.trim() || null,
+    checkToken,
     reconnect: {
       strategy: 'exponential',
       initialDelayMs: Number(params.get('initialDelayMs')) || 500,
@@ -282,159 +186,107 @@ function connect() {
     requestTimeoutMs: 10000,
     heartbeat: { intervalMs: 15000, timeoutMs: 8000 },
   });
-  window.gatewayDemo.client = client;
-  wire(client);
-  $('hint').hidden = true;
-  client.connect().then(
-    () => {
-      const room = params.get('room');
-      if (room && client.rooms.length === 0) {
-        joinRoom(room);
-      }
-    },
-    (err) => log('info', `connect gave up: ${describeError(err)}`));
-}
-
-// ---- notifications and clans -----------------------------------------------------------------
-
-function renderNotifications() {
-  const on = Boolean(client && client.notificationsSubscribed);
-  $('notif-btn').textContent = on ? 'Unsubscribe' : 'Subscribe';
-  $('notif-status').textContent = on ? 'subscribed' : 'not subscribed';
-}
-
-async function toggleNotifications() {
-  if (!client) {
-    return;
-  }
-  try {
-    if (client.notificationsSubscribed) {
-      const pending = client.unsubscribeNotifications();
-      renderNotifications();
-      await pending;
+  c.on('state', (state) => {
+    setState(state);
+    log('info', `state ${state}`);
+  });
+  c.on('open', (frame) => {
+    everOpened = true;
+    chat.system(frame.reconnected ? `reconnected as ${frame.userId}` : `connected as ${frame.userId}`);
+    const room = params.get('room');
+    if (room && !frame.reconnected && c.rooms.length === 0) {
+      chat.join(room);
     }
-    else {
-      const pending = client.subscribeNotifications();
-      renderNotifications();
-      await pending;
+  });
+  c.on('close', onClose);
+  c.on('reconnecting', ({ attempt, delayMs, code }) => {
+    log('info', `reconnect attempt ${attempt} in ${delayMs} ms (close ${code})`);
+    countdown(attempt, delayMs);
+  });
+  c.on('resync', (result) => chat.resynced(result));
+  c.on('latency', (ms) => {
+    $('latency').textContent = `${Math.round(ms)} ms`;
+    $('latency-badge').hidden = false;
+  });
+  c.on('message', (frame) => log('in', short(frame)));
+  c.on('send', (frame) => log('out', short(frame)));
+  c.on('broadcast', (m) => tools.tool('broadcast', `from ${m.from}`, payloadText(m.payload)));
+  c.on('notification', (n) => {
+    append($('notifications'), bubble({ who: n.title ?? 'notification', text: n.message ?? '', at: n.createdAt }));
+    if (n.id) {
+      c.ackNotification(n.id).catch((err) => log('info', `ack of ${n.id} failed: ${describeError(err)}`));
     }
-    $('notif-status').classList.remove('error');
-  }
-  catch (err) {
-    $('notif-status').textContent = describeError(err);
-    $('notif-status').classList.add('error');
-    return;
-  }
-  renderNotifications();
+  });
+  c.on('error', (frame) => log('info', `error without request: ${frame.code} ${frame.message}`));
+  return c;
 }
 
-async function subscribeClan(clanId) {
-  const status = $('clan-status');
-  status.classList.remove('error');
+// ---- wiring the page -------------------------------------------------------------------------
+
+function onSubmit(id, handler) {
+  $(id).addEventListener('submit', (e) => {
+    e.preventDefault();
+    handler();
+  });
+}
+
+async function loadDevConfig() {
   try {
-    await client.subscribeClanChat(clanId);
-    status.textContent = `subscribed to clan ${clanId}`;
+    const response = await fetch('dev/config');
+    devConfig = response.ok ? await response.json() : null;
   }
-  catch (err) {
-    status.classList.add('error');
-    status.textContent = err.code === 'forbidden'
-      ? `Not allowed to join clan ${clanId}: the token's clans claim must list it (anonymous users have none).`
-      : `Could not subscribe to ${clanId}: ${describeError(err)}`;
+  catch {
+    devConfig = null;
   }
+  $('picker-note').textContent = devConfig
+    ? 'Dev profile: the page signs a token for this user with POST /dev/token. Use another user in a second window.'
+    : 'Dev tokens need the dev profile (./mvnw spring-boot:run). Paste a token under "Endpoint and token" instead.';
+  $('sign-in-btn').disabled = !devConfig;
+  tools.renderNotifications();
 }
 
-async function sendClanChat(text) {
-  const clanId = client.clans[client.clans.length - 1];
-  const status = $('clan-status');
-  if (!clanId) {
-    status.textContent = 'Subscribe to a clan first.';
-    return;
-  }
-  try {
-    await client.sendChat(clanId, text);
-    const li = el('li', 'mine');
-    li.append(el('span', 'who', nick()), el('span', 'text', text));
-    append($('clan-messages'), li);
-  }
-  catch (err) {
-    status.classList.add('error');
-    status.textContent = `Not sent: ${describeError(err)}`;
-  }
-}
-
-// ---- wiring the page ---------------------------------------------------------------------------
-
-function requireClient() {
-  if (!client || client.state === 'closed') {
-    showHint('Connect first.');
-    return false;
-  }
-  return true;
-}
+let chat;
+let tools;
 
 function init() {
-  window.gatewayDemo = { client: null };
   $('url').value = params.get('url') || resolveGatewayUrl('/ws');
   $('token').value = params.get('token') || '';
-  $('nick').value = params.get('nick') || `guest-${Math.floor(Math.random() * 9000 + 1000)}`;
+  $('user-id-input').value = params.get('user') || `user-${Math.floor(Math.random() * 9000 + 1000)}`;
+  $('roles-input').value = params.get('roles') || '';
+  $('clans-input').value = params.get('clans') || '';
   if (params.get('room')) {
     $('room-input').value = params.get('room');
   }
+  client = createClient();
+  chat = wireChat({ client: () => client, requireOpen });
+  tools = wireTools({ client: () => client, requireOpen, devConfig: () => devConfig });
+  window.gatewayDemo = { client };
 
-  $('connect-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    connect();
+  onSubmit('user-form', () => {
+    signIn($('user-id-input').value.trim(), words($('roles-input').value), words($('clans-input').value))
+      .catch((err) => showHint(`No token: ${err.message}`, 'error'));
   });
-  $('disconnect-btn').addEventListener('click', () => client && client.close());
-  $('ping-btn').addEventListener('click', () => {
-    client.ping().catch((err) => log('info', `ping failed: ${describeError(err)}`));
+  $('anonymous-btn').addEventListener('click', () => {
+    $('token').value = '';
+    reconnect();
   });
-  $('join-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    if (requireClient()) {
-      joinRoom($('room-input').value.trim());
-    }
-  });
-  $('chat-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const room = $('chat-room').value;
-    const text = $('chat-input').value.trim();
-    if (!requireClient() || !text) {
-      return;
-    }
-    if (!room) {
-      showHint('Join a room first.');
-      return;
-    }
-    $('chat-input').value = '';
-    sendChat(room, text);
-  });
-  $('notif-btn').addEventListener('click', () => {
-    if (requireClient()) {
-      toggleNotifications();
-    }
-  });
-  $('clan-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    if (requireClient()) {
-      subscribeClan($('clan-input').value.trim());
-    }
-  });
-  $('clan-chat-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const text = $('clan-chat-input').value.trim();
-    if (requireClient() && text) {
-      $('clan-chat-input').value = '';
-      sendClanChat(text);
-    }
-  });
+  $('connect-btn').addEventListener('click', connect);
+  $('disconnect-btn').addEventListener('click', () => client.close());
+  $('ping-btn').addEventListener('click', () => client.ping().catch((err) => log('info', `ping failed: ${describeError(err)}`)));
   $('clear-log').addEventListener('click', () => $('log').replaceChildren());
-  window.addEventListener('online', () => client && client.reconnectNow());
+  window.addEventListener('online', () => client.reconnectNow());
 
   setState('closed');
-  if (params.get('autoconnect') === '1') {
-    connect();
-  }
+  loadDevConfig().then(() => {
+    if (params.get('autoconnect') === '1') {
+      if (devConfig && params.get('user') && !params.get('token')) {
+        $('user-form').requestSubmit();
+      }
+      else {
+        connect();
+      }
+    }
+  });
 }
 
 init();

@@ -63,7 +63,7 @@ const DEFAULT_HEARTBEAT = Object.freeze({ intervalMs: 25000, timeoutMs: 10000 })
 /**
  * An error frame from the gateway (`code` is its code: `forbidden`, `rate_limited`, ...)
  * or a failure of the client itself (`timeout`, `connection_closed`, `not_connected`,
- * `closed`, `gave_up`, `duplicate_id`).
+ * `closed`, `gave_up`, `duplicate_id`, `token_refused`).
  */
 export class GatewayError extends Error {
   constructor(code, message, frame) {
@@ -129,7 +129,7 @@ export function resolveGatewayUrl(url = '/ws', location = globalThis.location) {
  * Events (`on(name, listener)`):
  * - `state` (state, previousState): 'connecting' | 'open' | 'reconnecting' | 'closed'
  * - `open` (connectedFrame): the gateway's `connected` frame, plus `reconnected: true|false`
- * - `close` ({code, reason, wasClean, willReconnect, byClient}): a connection ended
+ * - `close` ({code, reason, wasClean, willReconnect, byClient, tokenRefused}): a connection ended
  * - `reconnecting` ({attempt, delayMs, code, reason}): a retry has been scheduled
  * - `resync` ({rooms, notifications, clans, failures}): re-joins after a reconnect settled
  * - `latency` (ms): round trip of a heartbeat or `ping()`
@@ -155,6 +155,9 @@ export class GatewayClient {
    * @param {() => number} [options.random] random source for jitter (default Math.random)
    * @param {() => number} [options.now] clock in ms for latency (default performance.now or Date.now)
    * @param {(err: unknown) => void} [options.onListenerError] called when an event listener throws
+   * @param {(token: string) => (boolean|Promise<boolean>)} [options.checkToken] asked, when a handshake
+   *   with a token failed before the socket opened, whether the token is still good: false stops the
+   *   client ('token refused', no reconnect until connect()); true, or a failure of the check, retries
    */
   constructor(url, options = {}) {
     this._url = resolveGatewayUrl(url ?? '/ws');
@@ -176,6 +179,7 @@ export class GatewayClient {
     this._random = options.random ?? Math.random;
     this._now = options.now ?? (globalThis.performance ? () => globalThis.performance.now() : () => Date.now());
     this._onListenerError = options.onListenerError ?? ((err) => console.error('GatewayClient listener failed', err));
+    this._checkToken = options.checkToken ?? null;
 
     this._listeners = new Map();
     this._state = States.CLOSED;
@@ -221,7 +225,7 @@ export class GatewayClient {
   /** How many times the client reconnected successfully after losing a connection. */
   get reconnectCount() { return this._reconnects; }
 
-  /** The last close: {code, reason, wasClean, willReconnect, byClient}, or null. */
+  /** The last close: {code, reason, wasClean, willReconnect, byClient, tokenRefused}, or null. */
   get lastClose() { return this._lastClose; }
 
   /** Rooms that are re-joined after a reconnect. */
@@ -368,7 +372,7 @@ export class GatewayClient {
   }
 
   _urlWithToken(token) {
-    if (token === null || token === undefined || token === '') {
+    if (!hasToken(token)) {
       return this._url;
     }
     const url = new URL(this._url);
@@ -391,8 +395,14 @@ export class GatewayClient {
       return;
     }
     this._ws = ws;
+    // A browser shows a handshake refused with 401 only as a close (1006) of a socket that never opened.
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+    };
     ws.onmessage = (event) => this._onMessage(generation, event);
-    ws.onclose = (event) => this._socketGone(generation, { code: event.code, reason: event.reason, wasClean: event.wasClean });
+    ws.onclose = (event) => this._socketGone(generation, { code: event.code, reason: event.reason, wasClean: event.wasClean },
+      opened || !hasToken(token) ? null : String(token));
     ws.onerror = () => {
       // Always followed by a close event, which carries what can be known.
     };
@@ -403,6 +413,7 @@ export class GatewayClient {
   }
 
   _detach(ws) {
+    ws.onopen = null;
     ws.onmessage = null;
     ws.onclose = null;
     ws.onerror = null;
@@ -428,7 +439,11 @@ export class GatewayClient {
     }
   }
 
-  _socketGone(generation, info) {
+  /**
+   * Handles the end of a socket; `refusedToken` is the token of a handshake that failed
+   * before the socket opened (null otherwise), which options.checkToken may declare refused.
+   */
+  _socketGone(generation, info, refusedToken = null) {
     if (generation !== this._generation) {
       return;
     }
@@ -460,6 +475,39 @@ export class GatewayClient {
       this._giveUp(info, new GatewayError('gave_up', `gave up after ${r.maxAttempts} reconnection attempts`));
       return;
     }
+    if (refusedToken !== null && this._checkToken) {
+      this._verifyToken(refusedToken, info, attempt);
+      return;
+    }
+    this._scheduleReconnect(info, attempt);
+  }
+
+  /** Asks options.checkToken about a token whose handshake failed, then gives up or retries. */
+  _verifyToken(token, info, attempt) {
+    const generation = this._generation;
+    let verdict;
+    try {
+      verdict = Promise.resolve(this._checkToken(token));
+    }
+    catch (err) {
+      verdict = Promise.reject(err);
+    }
+    verdict.then((accepted) => accepted === false, () => false).then((refused) => {
+      if (generation !== this._generation) {
+        return; // close() or connect() came first
+      }
+      if (refused) {
+        this._giveUp({ ...info, reason: 'token refused', tokenRefused: true },
+          new GatewayError('token_refused', 'the gateway refused the token: get a new one and call connect()'));
+      }
+      else {
+        this._scheduleReconnect(info, attempt);
+      }
+    });
+  }
+
+  _scheduleReconnect(info, attempt) {
+    const r = this._reconnect;
     this._attempt = attempt;
     const delayMs = computeBackoffDelay(attempt, r, this._random);
     this._lastClose = { ...info, willReconnect: true, byClient: false };
@@ -860,6 +908,10 @@ function closeQuietly(ws, code, reason) {
       // already closed
     }
   }
+}
+
+function hasToken(token) {
+  return token !== null && token !== undefined && token !== '';
 }
 
 function isPermanent(err) {
