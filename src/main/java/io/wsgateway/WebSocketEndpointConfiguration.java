@@ -6,6 +6,7 @@ import java.util.List;
 import io.wsgateway.handshake.AdmissionHandshakeInterceptor;
 import io.wsgateway.handshake.ConnectionLimitInterceptor;
 import io.wsgateway.handshake.OriginCheckInterceptor;
+import io.wsgateway.handshake.PendingConnections;
 import io.wsgateway.handshake.TokenHandshakeInterceptor;
 import io.wsgateway.session.GatewayUpgradeHandler;
 import io.wsgateway.session.GatewayWebSocketHandler;
@@ -29,7 +30,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * in order: admission (cheap refusals first), origin, token, connection slot. The endpoint
  * is a Jetty handler in front of the servlet container ({@link GatewayUpgradeHandler}); the
  * upstream routes ({@code gateway.upstreams.routes}) stay on Spring's WebSocket support,
- * with the same checks, then their target selection.
+ * with the same checks, then their target selection. Every connector also gets the limits
+ * on connections that have not completed a request ({@link PendingConnections}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -52,12 +54,14 @@ class WebSocketEndpointConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	WebServerFactoryCustomizer<JettyServletWebServerFactory> gatewayEndpointCustomizer(GatewayWebSocketHandler endpoint,
-			WebSocketProperties properties, Environment environment) {
+			WebSocketProperties properties, PendingConnections pendingConnections, Environment environment) {
 		String path = environment.getProperty("server.servlet.context-path", "") + properties.path();
 		Customizer configuration = connectionConfiguration(properties);
-		return (factory) -> factory.addServerCustomizers((server) -> server.setHandler(new GatewayUpgradeHandler(
-				server.getHandler(), path, this.checks, endpoint,
-				WebSocketServerComponents.ensureWebSocketComponents(server), configuration, properties.compression())));
+		return (factory) -> factory.addServerCustomizers((server) -> {
+			pendingConnections.install(server);
+			server.setHandler(new GatewayUpgradeHandler(server.getHandler(), path, this.checks, endpoint,
+					WebSocketServerComponents.ensureWebSocketComponents(server), configuration, properties.compression()));
+		});
 	}
 
 	private static Customizer connectionConfiguration(WebSocketProperties properties) {
