@@ -6,6 +6,7 @@ import java.util.List;
 import io.wsgateway.handshake.AdmissionHandshakeInterceptor;
 import io.wsgateway.handshake.ConnectionLimitInterceptor;
 import io.wsgateway.handshake.OriginCheckInterceptor;
+import io.wsgateway.handshake.PendingConnections;
 import io.wsgateway.handshake.TokenHandshakeInterceptor;
 import io.wsgateway.session.GatewayUpgradeHandler;
 import io.wsgateway.session.GatewayWebSocketHandler;
@@ -26,7 +27,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * in order: admission (cheap refusals first), origin, token, connection slot. The endpoint
  * is a Jetty handler in front of the servlet container ({@link GatewayUpgradeHandler}),
  * followed by the upstream routes' handler ({@code gateway.upstreams.routes}, see
- * {@link UpstreamRoutes}), with the same checks, then their target selection.
+ * {@link UpstreamRoutes}), with the same checks, then their target selection. Every
+ * connector also gets the limits on connections that have not completed a request
+ * ({@link PendingConnections}).
  */
 @Configuration(proxyBeanMethods = false)
 class WebSocketEndpointConfiguration {
@@ -43,13 +46,16 @@ class WebSocketEndpointConfiguration {
 
 	@Bean
 	WebServerFactoryCustomizer<JettyServletWebServerFactory> gatewayEndpointCustomizer(GatewayWebSocketHandler endpoint,
-			WebSocketProperties properties, Environment environment) {
+			WebSocketProperties properties, PendingConnections pendingConnections, Environment environment) {
 		String contextPath = environment.getProperty("server.servlet.context-path", "");
 		Customizer configuration = connectionConfiguration(properties);
-		return (factory) -> factory.addServerCustomizers((server) -> server.setHandler(new GatewayUpgradeHandler(
-				this.upstreamRoutes.handler(server, server.getHandler(), contextPath, this.checks),
-				contextPath + properties.path(), this.checks, endpoint,
-				WebSocketServerComponents.ensureWebSocketComponents(server), configuration, properties.compression())));
+		return (factory) -> factory.addServerCustomizers((server) -> {
+			pendingConnections.install(server);
+			server.setHandler(new GatewayUpgradeHandler(
+					this.upstreamRoutes.handler(server, server.getHandler(), contextPath, this.checks),
+					contextPath + properties.path(), this.checks, endpoint,
+					WebSocketServerComponents.ensureWebSocketComponents(server), configuration, properties.compression()));
+		});
 	}
 
 	private static Customizer connectionConfiguration(WebSocketProperties properties) {

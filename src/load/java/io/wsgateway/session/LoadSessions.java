@@ -48,6 +48,11 @@ public final class LoadSessions {
 		}
 
 		@Override
+		public void sendPong(byte[] payload, Runnable onSuccess, Consumer<Throwable> onFailure) {
+			onSuccess.run();
+		}
+
+		@Override
 		public void close(int code, String reason) {
 		}
 

@@ -18,6 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * believed for the client IP
  * @param retryAfter the {@code Retry-After} sent with 503 and with the per-IP connection
  * 429; the handshake-rate 429 says when the bucket has a token again
+ * @param handshakeTimeout how long after its start a connection may take to send the
+ * request line and headers of its first request, on the application port and the
+ * management port alike; later it is closed without an answer. Positive.
+ * @param maxPendingPerIp connections from one peer address that may be open at once
+ * without a completed request; further ones are closed at once. A trusted proxy's address
+ * is exempt. At least 1.
  */
 @ConfigurationProperties("gateway.admission")
 public record AdmissionProperties(
@@ -25,6 +31,19 @@ public record AdmissionProperties(
 		@DefaultValue("10") int maxConnectionsPerIp,
 		@DefaultValue("60") int handshakesPerMinutePerIp,
 		@DefaultValue List<String> trustedProxies,
-		@DefaultValue("5s") Duration retryAfter) {
+		@DefaultValue("5s") Duration retryAfter,
+		@DefaultValue("10s") Duration handshakeTimeout,
+		@DefaultValue("16") int maxPendingPerIp) {
+
+	public AdmissionProperties {
+		if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+			throw new IllegalArgumentException("gateway.admission.handshake-timeout must be positive, was "
+					+ handshakeTimeout);
+		}
+		if (maxPendingPerIp < 1) {
+			throw new IllegalArgumentException("gateway.admission.max-pending-per-ip must be at least 1, was "
+					+ maxPendingPerIp);
+		}
+	}
 
 }

@@ -55,6 +55,11 @@ public class ClientIpResolver {
 		return client;
 	}
 
+	/** Returns whether {@code address}, a peer's IP literal, is one of the trusted proxies. */
+	public boolean isTrustedProxy(String address) {
+		return isTrusted(address);
+	}
+
 	private boolean isTrusted(String address) {
 		for (IpAddressMatcher matcher : this.trustedProxies) {
 			try {

@@ -9,4 +9,8 @@ public interface HandshakeEvents {
 	/** Called once per handshake with how it ended. */
 	void handshake(HandshakeOutcome outcome);
 
+	/** Called when a connection was closed before it completed a request, with the reason. */
+	default void pendingClosed(PendingConnections.PendingCloseReason reason) {
+	}
+
 }

@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.wsgateway.handshake.HandshakeEvents;
 import io.wsgateway.handshake.HandshakeOutcome;
+import io.wsgateway.handshake.PendingConnections;
+import io.wsgateway.handshake.PendingConnections.PendingCloseReason;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 import io.wsgateway.session.SessionEvents;
@@ -78,6 +80,10 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 
 	private final Counter overflows;
 
+	private final Map<PendingCloseReason, Counter> pendingClosed = new ConcurrentHashMap<>();
+
+	private final Counter pongsCoalesced;
+
 	private final Counter bytesIn;
 
 	private final Counter bytesOut;
@@ -88,8 +94,12 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 
 	private volatile Set<String> knownInbound = Set.of();
 
-	GatewayMetrics(MeterRegistry registry, @Lazy SessionRegistry sessions) {
+	GatewayMetrics(MeterRegistry registry, @Lazy SessionRegistry sessions, @Lazy PendingConnections pending) {
 		this.registry = registry;
+		Gauge.builder("gateway.connections.pending", pending, PendingConnections::size)
+			.description("Connections open without a completed request (gateway.admission.max-pending-per-ip)")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder("gateway.connections.active", sessions, SessionRegistry::size)
 			.description("Open WebSocket connections on this node")
 			.strongReference(true)
@@ -116,6 +126,15 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 		}
 		this.overflows = Counter.builder("gateway.send.overflows")
 			.description("Connections closed as slow consumers (4010)")
+			.register(registry);
+		for (PendingCloseReason reason : PendingCloseReason.values()) {
+			this.pendingClosed.put(reason, Counter.builder("gateway.connections.pending.closed")
+				.description("Connections closed before completing a request: handshake-timeout or max-pending-per-ip")
+				.tag("reason", reason.tag())
+				.register(registry));
+		}
+		this.pongsCoalesced = Counter.builder("gateway.pongs.coalesced")
+			.description("Pongs that replaced an earlier pong still waiting to be written (pings a client did not read)")
 			.register(registry);
 		this.bytesIn = Counter.builder("gateway.bytes").tag("direction", "in").baseUnit("bytes").register(registry);
 		this.bytesOut = Counter.builder("gateway.bytes").tag("direction", "out").baseUnit("bytes").register(registry);
@@ -215,6 +234,16 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 	@Override
 	public void handshake(HandshakeOutcome outcome) {
 		this.handshakes.get(outcome).increment();
+	}
+
+	@Override
+	public void pendingClosed(PendingCloseReason reason) {
+		this.pendingClosed.get(reason).increment();
+	}
+
+	@Override
+	public void pongCoalesced(ClientSession session) {
+		this.pongsCoalesced.increment();
 	}
 
 	@Override

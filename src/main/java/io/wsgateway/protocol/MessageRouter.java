@@ -103,6 +103,17 @@ public class MessageRouter implements InboundMessageHandler {
 		route(session, message);
 	}
 
+	@Override
+	public void onPing(ClientSession session) {
+		RateState rate = session.rateLimiter(this::newRateState);
+		if (rate.bucket.tryConsume(1)) {
+			rate.violations = 0;
+		}
+		else if (++rate.violations >= this.limits.maxViolations()) {
+			session.close(GatewayCloseStatus.RATE_LIMITED);
+		}
+	}
+
 	private void route(ClientSession session, JsonNode message) {
 		if (!message.isObject()) {
 			this.metrics.messageIn(null);
@@ -180,7 +191,7 @@ public class MessageRouter implements InboundMessageHandler {
 		}
 		logger.error("Handler for '{}' failed on connection {} of user {}", type, session.id(), session.userId(),
 				cause);
-		error(session, id, ErrorCode.INTERNAL_ERROR, "internal error");
+		error(session, id, ErrorCode.INTERNAL_ERROR, "internal error, connection " + session.id());
 	}
 
 	private void rejectOverLimit(ClientSession session, String text, RateState rate) {

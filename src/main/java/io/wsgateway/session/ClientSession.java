@@ -24,7 +24,8 @@ import org.springframework.web.socket.CloseStatus;
  * when one write stays unfinished longer than {@code send-time-limit} (checked by
  * {@link #checkTimers}), the connection is closed with 4010 and the frames still queued
  * are dropped, so a client that stops reading costs neither threads nor unbounded memory
- * and never delays anyone else.
+ * and never delays anyone else. Pongs owed to the client take the same path, at most one
+ * at a time ({@link #pong}).
  */
 public final class ClientSession {
 
@@ -35,6 +36,8 @@ public final class ClientSession {
 	private static final VarHandle WRITING = field("writing", boolean.class);
 
 	private static final VarHandle CLOSE_STATUS = field("closeStatus", CloseStatus.class);
+
+	private static final VarHandle PENDING_PONG = field("pendingPong", OutboundFrame.class);
 
 	private static final VarHandle DISCONNECT_REQUESTED = field("disconnectRequested", boolean.class);
 
@@ -82,6 +85,8 @@ public final class ClientSession {
 
 	private volatile boolean disconnectRequested;
 
+	private volatile OutboundFrame pendingPong;
+
 	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
 
 	private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
@@ -99,6 +104,25 @@ public final class ClientSession {
 	private volatile long lastInboundNanos = System.nanoTime();
 
 	private volatile long lastPingNanos = System.nanoTime();
+
+	// The timer thread's own view of the clocks above, in the running time of SessionTimers
+	// (which leaves out the node's own pauses), noted when it first sees each new value.
+
+	private boolean timersStarted;
+
+	private boolean pinged;
+
+	private int unansweredPings;
+
+	private long lastPingRunning;
+
+	private long seenInboundNanos;
+
+	private long lastInboundRunning;
+
+	private long seenWriteStartedNanos;
+
+	private long writeStartedRunning;
 
 	private volatile long closeRequestedNanos;
 
@@ -251,6 +275,34 @@ public final class ClientSession {
 	}
 
 	/**
+	 * Answers a ping from the client: queues a pong with this payload or, while an earlier
+	 * pong still waits, takes its place (RFC 6455 5.5.3 lets the latest ping alone be
+	 * answered). A client that pings and never reads so holds at most one pong here, and is
+	 * closed with 4010 by {@code send-buffer-limit} or {@code send-time-limit} as for
+	 * messages. Called on the connection's inbound thread.
+	 * @param payload the ping's payload, copied out of the frame
+	 */
+	void pong(byte[] payload) {
+		if (this.closeStatus != null) {
+			return;
+		}
+		OutboundFrame pong = OutboundFrame.pong(payload);
+		long before = (long) QUEUED_BYTES.getAndAdd(this, (long) pong.size());
+		OutboundFrame replaced = (OutboundFrame) PENDING_PONG.getAndSet(this, pong);
+		if (replaced != null) {
+			QUEUED_BYTES.getAndAdd(this, (long) -replaced.size());
+			this.events.pongCoalesced(this);
+			return;
+		}
+		if (before > 0 && before + pong.size() > this.limits.bufferLimitBytes()) {
+			overflow();
+			return;
+		}
+		this.queue.offer(OutboundFrame.PONG_DUE);
+		flush();
+	}
+
+	/**
 	 * Closes the connection after the frames already queued have been written. Later
 	 * calls, and sends after this one, are ignored.
 	 */
@@ -284,10 +336,14 @@ public final class ClientSession {
 
 	/**
 	 * Runs the connection's clocks: pings when a heartbeat is due and closes the connection
-	 * when the client went silent, its token expired, a write has been stuck too long, or a
-	 * close handshake was not answered. Called periodically by {@link SessionTimers}.
+	 * when two pings in a row went unanswered, the client went silent past the idle timeout,
+	 * its token expired, a write has been stuck too long, or a close handshake was not
+	 * answered. Called periodically by {@link SessionTimers}, always on its one thread.
+	 * @param now {@link System#nanoTime()}
+	 * @param running the running time of the node: {@code now} less the pauses of the node
+	 * itself, which must never count as the client's silence
 	 */
-	void checkTimers(long now, Instant wallClock, SessionTimeouts timeouts) {
+	void checkTimers(long now, long running, Instant wallClock, SessionTimeouts timeouts) {
 		if (this.closeStatus != null) {
 			// Not transport.isOpen(): Jetty reports a session closed as soon as its close has
 			// started. A session still swept here has not ended (the registry drops it then).
@@ -297,8 +353,16 @@ public final class ClientSession {
 			}
 			return;
 		}
+		if (!this.timersStarted) {
+			this.timersStarted = true;
+			this.lastPingRunning = running - (now - this.lastPingNanos);
+		}
 		long writeStarted = this.writeStartedNanos;
-		if (writeStarted != 0 && now - writeStarted > this.limits.timeLimitNanos()) {
+		if (writeStarted != this.seenWriteStartedNanos) {
+			this.seenWriteStartedNanos = writeStarted;
+			this.writeStartedRunning = running - (now - writeStarted);
+		}
+		if (writeStarted != 0 && running - this.writeStartedRunning > this.limits.timeLimitNanos()) {
 			overflow();
 			return;
 		}
@@ -307,20 +371,34 @@ public final class ClientSession {
 			close(GatewayCloseStatus.TOKEN_EXPIRED);
 			return;
 		}
-		long silent = now - this.lastInboundNanos;
-		if (silent > timeouts.idleNanos()) {
+		long inbound = this.lastInboundNanos;
+		if (inbound != this.seenInboundNanos) {
+			this.seenInboundNanos = inbound;
+			this.lastInboundRunning = running - (now - inbound);
+		}
+		if (running - this.lastInboundRunning > timeouts.idleNanos()) {
 			close(GatewayCloseStatus.IDLE_TIMEOUT);
 			return;
 		}
-		if (silent > 2 * timeouts.heartbeatNanos()) {
-			close(GatewayCloseStatus.HEARTBEAT_TIMEOUT);
-			return;
+		if (running - this.lastPingRunning >= timeouts.heartbeatNanos()) {
+			heartbeat(now, running, inbound);
 		}
-		if (now - this.lastPingNanos >= timeouts.heartbeatNanos()) {
-			this.lastPingNanos = now;
-			this.queue.offer(OutboundFrame.PING);
-			flush();
+	}
+
+	// A ping is answered by anything the client sends after it was queued: its pong or a message.
+	private void heartbeat(long now, long running, long inbound) {
+		if (this.pinged) {
+			this.unansweredPings = (inbound - this.lastPingNanos > 0) ? 0 : this.unansweredPings + 1;
+			if (this.unansweredPings >= 2) {
+				close(GatewayCloseStatus.HEARTBEAT_TIMEOUT);
+				return;
+			}
 		}
+		this.pinged = true;
+		this.lastPingRunning = running;
+		this.lastPingNanos = now;
+		this.queue.offer(OutboundFrame.PING);
+		flush();
 	}
 
 	// Dropped frames give their bytes back so that queuedBytes() stays true after a close.
@@ -328,6 +406,10 @@ public final class ClientSession {
 		OutboundFrame frame;
 		while ((frame = this.queue.poll()) != null) {
 			QUEUED_BYTES.getAndAdd(this, (long) -frame.size());
+		}
+		OutboundFrame pong = (OutboundFrame) PENDING_PONG.getAndSet(this, null);
+		if (pong != null) {
+			QUEUED_BYTES.getAndAdd(this, (long) -pong.size());
 		}
 	}
 
@@ -353,11 +435,21 @@ public final class ClientSession {
 				dropQueued();
 				return;
 			}
+			if (frame == OutboundFrame.PONG_DUE) {
+				frame = (OutboundFrame) PENDING_PONG.getAndSet(this, null);
+				if (frame == null) {
+					this.writing = false;
+					continue;
+				}
+			}
 			Write write = new Write(frame);
 			this.writeStartedNanos = System.nanoTime();
 			try {
 				if (frame.isPing()) {
 					this.transport.sendPing(write, write);
+				}
+				else if (frame.isControl()) {
+					this.transport.sendPong(frame.utf8(), write, write);
 				}
 				else {
 					this.transport.sendText(frame, write, write);
@@ -398,7 +490,7 @@ public final class ClientSession {
 		}
 
 		void succeeded() {
-			if (!this.frame.isPing()) {
+			if (!this.frame.isControl()) {
 				MESSAGES_OUT.getAndAdd(ClientSession.this, 1L);
 				BYTES_OUT.getAndAdd(ClientSession.this, (long) this.frame.size());
 				ClientSession.this.events.frameSent(ClientSession.this, this.frame);

@@ -3,13 +3,13 @@ package io.wsgateway.session;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
 import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 import org.eclipse.jetty.websocket.core.messages.StringMessageSink;
 
@@ -18,9 +18,13 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * One connection's frames, on Jetty's core WebSocket API: decodes text messages (a message
  * in one frame here, one in several through Jetty's message sink; either way
- * {@code max-message-size} is enforced with 1009 and UTF-8 with 1007), answers pings, and
- * reports pongs and pings as activity. Holds nothing of the handshake request, which is
- * what keeps an idle connection small.
+ * {@code max-message-size} is enforced with 1009 and UTF-8 with 1007), answers pings on
+ * the session's bounded send path, and reports pongs and pings as activity. Holds nothing
+ * of the handshake request, which is what keeps an idle connection small.
+ *
+ * <p>A frame's callback is failed only with Jetty's close exceptions of fixed text (1007,
+ * 1009): Jetty would close with any other exception's message as the reason, so a failure
+ * of the gateway's own code is logged and closed here with 1011 and a fixed text.
  */
 final class ConnectionFrameHandler implements FrameHandler {
 
@@ -67,7 +71,9 @@ final class ConnectionFrameHandler implements FrameHandler {
 			this.session = this.endpoint.opened(coreSession, this.connectionId, this.identity, this.ip, this.userAgent);
 		}
 		catch (RuntimeException ex) {
-			callback.failed(ex);
+			this.endpoint.openFailed(this.connectionId, ex);
+			CloseStatus status = GatewayCloseStatus.serverError(this.connectionId);
+			callback.failed(new CloseException(status.getCode(), status.getReason()));
 			return;
 		}
 		callback.succeeded();
@@ -101,10 +107,9 @@ final class ConnectionFrameHandler implements FrameHandler {
 				this.coreSession.demand();
 			}
 			case OpCode.PING -> {
-				this.session.recordInbound(-1);
-				ByteBuffer payload = BufferUtil.copy(frame.getPayload());
+				byte[] payload = copy(frame.getPayload());
 				callback.succeeded();
-				this.coreSession.sendFrame(new Frame(OpCode.PONG, payload), Callback.NOOP, false);
+				this.endpoint.ping(this.session, payload);
 				this.coreSession.demand();
 			}
 			case OpCode.PONG -> {
@@ -139,15 +144,28 @@ final class ConnectionFrameHandler implements FrameHandler {
 			callback.failed(new BadPayloadException.InvalidUtf8());
 			return;
 		}
-		try {
-			this.endpoint.text(this.session, text, length);
-		}
-		catch (Throwable ex) {
-			callback.failed(ex);
-			return;
-		}
+		deliver(text, length);
 		callback.succeeded();
 		this.coreSession.demand();
+	}
+
+	private void deliver(String text, int bytes) {
+		try {
+			this.endpoint.text(this.session, text, bytes);
+		}
+		catch (Throwable ex) {
+			this.endpoint.internalError(this.session, ex);
+		}
+	}
+
+	// Jetty reuses the frame's buffer once its callback completes.
+	private static byte[] copy(ByteBuffer payload) {
+		if (payload == null) {
+			return new byte[0];
+		}
+		byte[] bytes = new byte[payload.remaining()];
+		payload.get(payload.position(), bytes);
+		return bytes;
 	}
 
 	private StringMessageSink textSink() {
@@ -155,7 +173,7 @@ final class ConnectionFrameHandler implements FrameHandler {
 			this.textSink = new StringMessageSink(this.coreSession, (args) -> {
 				int bytes = this.textBytes;
 				this.textBytes = 0;
-				this.endpoint.text(this.session, (String) args[0], bytes);
+				deliver((String) args[0], bytes);
 				return null;
 			}, true);
 		}

@@ -19,6 +19,9 @@ interface FrameTransport {
 	/** Starts sending a WebSocket ping; callbacks as for {@link #sendText}. */
 	void sendPing(Runnable onSuccess, Consumer<Throwable> onFailure);
 
+	/** Starts sending a WebSocket pong with this payload; callbacks as for {@link #sendText}. */
+	void sendPong(byte[] payload, Runnable onSuccess, Consumer<Throwable> onFailure);
+
 	/** Starts the closing handshake with the given code and reason. */
 	void close(int code, String reason);
 

@@ -31,6 +31,14 @@ public final class GatewayCloseStatus {
 	/** 1011: an unexpected server error. */
 	public static final CloseStatus SERVER_ERROR = new CloseStatus(1011, "unexpected server error");
 
+	/**
+	 * Returns the 1011 sent when the gateway failed on a connection: a fixed text and the
+	 * connection id, by which the logged exception is found, never the exception's message.
+	 */
+	public static CloseStatus serverError(String connectionId) {
+		return new CloseStatus(1011, "internal error, connection " + connectionId);
+	}
+
 	/** 1013: overloaded, try again later. */
 	public static final CloseStatus OVERLOADED = new CloseStatus(1013, "overloaded, try again later");
 

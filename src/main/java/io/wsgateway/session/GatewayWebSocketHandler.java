@@ -73,6 +73,34 @@ public class GatewayWebSocketHandler {
 		}
 	}
 
+	/**
+	 * Called for each ping from the client: counts it against the message rate (which closes
+	 * with 4008, without {@code rate_limited} frames) and answers it with a pong on the
+	 * session's bounded send path.
+	 * @param payload the ping's payload, copied out of the frame
+	 */
+	void ping(ClientSession session, byte[] payload) {
+		session.recordInbound(-1);
+		this.inbound.onPing(session);
+		session.pong(payload);
+	}
+
+	/**
+	 * Called when handling a message failed unexpectedly: logs the exception once, with the
+	 * connection id, and closes with 1011 and a fixed text that carries nothing of it.
+	 */
+	void internalError(ClientSession session, Throwable cause) {
+		try (LogContext context = LogContext.of(session)) {
+			logger.error("Handling a message failed on connection {}", session.id(), cause);
+		}
+		session.close(GatewayCloseStatus.serverError(session.id()));
+	}
+
+	/** Called when opening the connection failed; Jetty then closes it with 1011. */
+	void openFailed(String connectionId, RuntimeException cause) {
+		logger.error("Opening connection {} failed", connectionId, cause);
+	}
+
 	/** Called when a binary message starts: the protocol is text only. */
 	void binary(ClientSession session) {
 		session.recordInbound(-1);

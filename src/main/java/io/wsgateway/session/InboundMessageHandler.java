@@ -17,4 +17,11 @@ public interface InboundMessageHandler {
 	 */
 	void onMessage(ClientSession session, String text);
 
+	/**
+	 * Called for each ping frame, on the same thread as {@link #onMessage}: a ping counts
+	 * against the connection's message rate, and repeated excess closes the connection as
+	 * excess messages do, but no {@code rate_limited} frame answers it.
+	 */
+	void onPing(ClientSession session);
+
 }

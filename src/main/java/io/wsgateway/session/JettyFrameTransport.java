@@ -65,6 +65,12 @@ final class JettyFrameTransport implements FrameTransport {
 	}
 
 	@Override
+	public void sendPong(byte[] payload, Runnable onSuccess, Consumer<Throwable> onFailure) {
+		this.session.sendFrame(new Frame(OpCode.PONG, ByteBuffer.wrap(payload)), Callback.from(onSuccess, onFailure),
+				false);
+	}
+
+	@Override
 	public void close(int code, String reason) {
 		this.session.close(code, reason, Callback.NOOP);
 	}

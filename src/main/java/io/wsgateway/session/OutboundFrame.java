@@ -13,6 +13,10 @@ public final class OutboundFrame {
 
 	static final OutboundFrame PING = new OutboundFrame(null, 0, null, null);
 
+	// Queued in place of a pong: the pong itself waits in the session's one pending-pong slot,
+	// so that a newer ping replaces it there instead of queueing a second one.
+	static final OutboundFrame PONG_DUE = new OutboundFrame(null, 0, null, null);
+
 	private final String text;
 
 	private final int size;
@@ -42,19 +46,29 @@ public final class OutboundFrame {
 		return new OutboundFrame(text, utf8Length(text), type, null);
 	}
 
+	/**
+	 * A pong answering a ping with this payload (at most 125 bytes, copied by the caller),
+	 * counted against {@code send-buffer-limit} by its payload's size.
+	 */
+	static OutboundFrame pong(byte[] payload) {
+		OutboundFrame pong = new OutboundFrame(null, payload.length, null, null);
+		pong.utf8 = payload;
+		return pong;
+	}
+
 	/** A close frame queued behind the frames sent before it, so that they arrive first. */
 	static OutboundFrame close(CloseStatus status) {
 		return new OutboundFrame(null, 0, null, status);
 	}
 
-	/** Returns the JSON text, or {@code null} for a WebSocket ping. */
+	/** Returns the JSON text, or {@code null} for a WebSocket control frame. */
 	public String text() {
 		return this.text;
 	}
 
 	/**
-	 * Returns the text as UTF-8, encoded on the first call and the same array afterwards.
-	 * The caller must not change it.
+	 * Returns the text as UTF-8, encoded on the first call and the same array afterwards,
+	 * or a pong's payload. The caller must not change it.
 	 */
 	byte[] utf8() {
 		byte[] bytes = this.utf8;
@@ -77,6 +91,11 @@ public final class OutboundFrame {
 
 	boolean isPing() {
 		return this == PING;
+	}
+
+	/** Returns whether this is a WebSocket control frame (a ping, pong or close), not a message. */
+	boolean isControl() {
+		return this.text == null;
 	}
 
 	CloseStatus closeStatus() {

@@ -31,4 +31,8 @@ public interface SessionEvents {
 	default void sendOverflow(ClientSession session) {
 	}
 
+	/** Called when a ping's pong took the place of an earlier pong that was still waiting. */
+	default void pongCoalesced(ClientSession session) {
+	}
+
 }

@@ -155,6 +155,13 @@ public class SessionRegistry {
 			}
 		}
 
+		@Override
+		public void pongCoalesced(ClientSession session) {
+			for (SessionEvents delegate : this.delegates) {
+				delegate.pongCoalesced(session);
+			}
+		}
+
 	}
 
 }

@@ -17,6 +17,12 @@ import org.springframework.stereotype.Component;
  * Drives every session's clocks from one thread: heartbeat pings, heartbeat and idle
  * timeouts, token expiry, stuck writes and unanswered closes. One sweep over all sessions
  * costs far less than a timer per session.
+ *
+ * <p>The heartbeat, idle and write clocks run on the node's running time: a gap between two
+ * sweeps longer than two ticks means the node itself did not run (a stopped process, a long
+ * collection, a starved container), and the excess is left out. Otherwise the first sweep
+ * after a pause would count it as every client's silence before the inbound threads had
+ * read the pongs that arrived meanwhile.
  */
 @Component
 class SessionTimers implements SmartLifecycle {
@@ -33,12 +39,21 @@ class SessionTimers implements SmartLifecycle {
 
 	private final Duration tick;
 
+	private final long maxGapNanos;
+
 	private ScheduledExecutorService scheduler;
+
+	// Both touched only by the timer thread, or before it starts.
+
+	private long lastSweepEndNanos;
+
+	private long pausedNanos;
 
 	SessionTimers(SessionRegistry registry, WebSocketProperties properties) {
 		this.registry = registry;
 		this.timeouts = SessionTimeouts.from(properties);
 		this.tick = tick(properties);
+		this.maxGapNanos = 2 * this.tick.toNanos();
 	}
 
 	// A quarter of the shortest limit keeps each deadline's overshoot small.
@@ -55,15 +70,21 @@ class SessionTimers implements SmartLifecycle {
 
 	void sweep() {
 		long now = System.nanoTime();
+		long gap = now - this.lastSweepEndNanos;
+		if (gap > this.maxGapNanos) {
+			this.pausedNanos += gap - this.maxGapNanos;
+		}
+		long running = now - this.pausedNanos;
 		Instant wallClock = Instant.now();
 		for (ClientSession session : this.registry.all()) {
 			try {
-				session.checkTimers(now, wallClock, this.timeouts);
+				session.checkTimers(now, running, wallClock, this.timeouts);
 			}
 			catch (RuntimeException ex) {
 				logger.error("Timer check failed for connection {}", session.id(), ex);
 			}
 		}
+		this.lastSweepEndNanos = System.nanoTime();
 	}
 
 	@Override
@@ -74,6 +95,7 @@ class SessionTimers implements SmartLifecycle {
 			return thread;
 		});
 		long millis = this.tick.toMillis();
+		this.lastSweepEndNanos = System.nanoTime();
 		this.scheduler.scheduleWithFixedDelay(this::sweep, millis, millis, TimeUnit.MILLISECONDS);
 	}
 

@@ -15,8 +15,8 @@ import org.springframework.util.unit.DataSize;
  * @param allowedOrigins allowed {@code Origin} patterns such as {@code https://*.example.com};
  * empty means same origin only. A request without {@code Origin} (not a browser) is allowed.
  * @param maxMessageSize the largest inbound text message; one byte more closes with 1009
- * @param heartbeatInterval period of server WebSocket pings; a connection with no inbound
- * traffic for two periods is closed
+ * @param heartbeatInterval period of server WebSocket pings; a connection that leaves two
+ * pings in a row unanswered (no pong nor other traffic) while the node ran is closed
  * @param idleTimeout close a connection after this long without any inbound traffic
  * @param sendBufferLimit bytes queued for one client before it is closed as a slow consumer (4010)
  * @param sendTimeLimit longest one send may stay unfinished before the client is closed (4010)

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientIpResolverTests {
 
 	private static ClientIpResolver trusting(String... proxies) {
-		return new ClientIpResolver(new AdmissionProperties(10, 10, 60, List.of(proxies), Duration.ofSeconds(5)));
+		return new ClientIpResolver(new AdmissionProperties(10, 10, 60, List.of(proxies), Duration.ofSeconds(5), Duration.ofSeconds(10), 16));
 	}
 
 	private final ClientIpResolver resolver = trusting("10.0.0.0/8", "192.0.2.10");

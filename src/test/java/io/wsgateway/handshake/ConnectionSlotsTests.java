@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnectionSlotsTests {
 
 	private static ConnectionSlots slots(int max, int perIp) {
-		return new ConnectionSlots(new AdmissionProperties(max, perIp, 60, List.of(), Duration.ofSeconds(5)));
+		return new ConnectionSlots(new AdmissionProperties(max, perIp, 60, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10), 16));
 	}
 
 	@Test

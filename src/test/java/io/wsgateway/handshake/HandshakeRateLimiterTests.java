@@ -11,7 +11,7 @@ import static org.awaitility.Awaitility.await;
 class HandshakeRateLimiterTests {
 
 	private static HandshakeRateLimiter perMinute(int handshakes) {
-		return new HandshakeRateLimiter(new AdmissionProperties(100, 10, handshakes, List.of(), Duration.ofSeconds(5)));
+		return new HandshakeRateLimiter(new AdmissionProperties(100, 10, handshakes, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10), 16));
 	}
 
 	@Test

@@ -16,9 +16,9 @@ public final class TestGatewayMetrics {
 		return create(new SimpleMeterRegistry(), TestSessions.registry());
 	}
 
-	/** Metrics on the given meter registry over the given sessions. */
+	/** Metrics on the given meter registry over the given sessions, without pending connections. */
 	public static GatewayMetrics create(MeterRegistry meters, SessionRegistry sessions) {
-		return new GatewayMetrics(meters, sessions);
+		return new GatewayMetrics(meters, sessions, null);
 	}
 
 }

@@ -296,7 +296,7 @@ class MessageRouterTests {
 		try (LogCapture logs = LogCapture.capture(Level.DEBUG, MessageRouter.class.getName())) {
 			JsonNode reply = single("{\"type\":\"boom\",\"id\":\"x\"}");
 			assertError(reply, "x", ErrorCode.INTERNAL_ERROR);
-			assertThat(reply.get("message").asString()).isEqualTo("internal error");
+			assertThat(reply.get("message").asString()).startsWith("internal error, connection ");
 			List<ILoggingEvent> events = logs.events();
 			assertThat(events).hasSize(1);
 			assertThat(events.get(0).getLevel()).isEqualTo(Level.ERROR);

@@ -324,13 +324,73 @@ class ClientSessionTests {
 	}
 
 	@Test
-	void closesAfterTwoHeartbeatIntervalsWithoutInboundTraffic() {
+	void closesWhenTwoPingsInARowWentUnanswered() {
 		ClientSession session = session(DataSize.ofMegabytes(1));
-		checkTimers(session, System.nanoTime() + 2 * HEARTBEAT.toNanos() - 1_000_000_000L);
-		assertThat(this.transport.closeCode()).isNull();
-		checkTimers(session, System.nanoTime() + 2 * HEARTBEAT.toNanos() + 1_000_000);
+		long start = System.nanoTime();
+		checkTimers(session, start + HEARTBEAT.toNanos());
+		checkTimers(session, start + 2 * HEARTBEAT.toNanos());
+		assertThat(this.transport.pings()).isEqualTo(2);
+		assertThat(this.transport.closeCode()).as("one unanswered ping is not enough").isNull();
+		checkTimers(session, start + 3 * HEARTBEAT.toNanos());
 		assertThat(this.transport.closeCode()).isEqualTo(1000);
 		assertThat(this.transport.closeReason()).isEqualTo("heartbeat timeout");
+	}
+
+	@Test
+	void countsNeitherPingsNorSilenceWhileTheNodeItselfWasPaused() {
+		ClientSession session = session(DataSize.ofMegabytes(1));
+		long start = System.nanoTime();
+		Duration idle = HEARTBEAT.multipliedBy(3);
+		TestSessions.checkTimers(session, start + HEARTBEAT.toNanos(), start + HEARTBEAT.toNanos(), Instant.now(),
+				HEARTBEAT, idle);
+		assertThat(this.transport.pings()).isEqualTo(1);
+		// ten intervals pass while the node is stopped: it ran for only half an interval
+		long resumed = start + 11 * HEARTBEAT.toNanos();
+		long running = start + HEARTBEAT.toNanos() + HEARTBEAT.toNanos() / 2;
+		TestSessions.checkTimers(session, resumed, running, Instant.now(), HEARTBEAT, idle);
+		assertThat(this.transport.pings()).isEqualTo(1);
+		assertThat(this.transport.closeCode()).isNull();
+	}
+
+	// ---- pongs ---------------------------------------------------------------------------------
+
+	@Test
+	void answersAPingWithAPongOfItsPayload() {
+		ClientSession session = session(DataSize.ofMegabytes(1));
+		session.pong("hello".getBytes(StandardCharsets.UTF_8));
+		assertThat(this.transport.pongs()).containsExactly("hello");
+		assertThat(session.queuedBytes()).isZero();
+		assertThat(session.messagesOut()).as("pongs are not messages").isZero();
+	}
+
+	@Test
+	void keepsOnlyTheLatestPongWhileEarlierOnesWait() {
+		ClientSession session = session(DataSize.ofMegabytes(1));
+		this.transport.holdWrites();
+		session.send(frame("a"));
+		for (int i = 0; i < 1000; i++) {
+			session.pong(("ping-" + i).getBytes(StandardCharsets.UTF_8));
+		}
+		assertThat(session.queuedBytes()).isEqualTo(1 + "ping-999".length());
+		assertThat(this.events.pongsCoalesced).hasValue(999);
+		this.transport.releaseWrites();
+		assertThat(this.transport.texts()).containsExactly("a");
+		assertThat(this.transport.pongs()).containsExactly("ping-999");
+		assertThat(session.queuedBytes()).isZero();
+	}
+
+	@Test
+	void closesAClientWhosePongDoesNotFitBehindItsBacklogAsASlowConsumer() {
+		ClientSession session = session(DataSize.ofBytes(100));
+		this.transport.holdWrites();
+		session.send(frameOfSize(60));
+		session.send(frameOfSize(30));
+		session.pong(new byte[20]);
+		assertThat(this.transport.closeCode()).isEqualTo(4010);
+		assertThat(this.events.overflows).hasValue(1);
+		assertThat(session.queuedBytes()).isEqualTo(60);
+		session.pong(new byte[20]);
+		assertThat(session.queuedBytes()).as("no pong after the close").isEqualTo(60);
 	}
 
 	@Test
@@ -408,6 +468,13 @@ class ClientSessionTests {
 
 		final AtomicInteger overflows = new AtomicInteger();
 
+		final AtomicInteger pongsCoalesced = new AtomicInteger();
+
+		@Override
+		public void pongCoalesced(ClientSession session) {
+			this.pongsCoalesced.incrementAndGet();
+		}
+
 		@Override
 		public void frameSent(ClientSession session, OutboundFrame frame) {
 			this.sent.incrementAndGet();
@@ -451,6 +518,11 @@ class ClientSessionTests {
 		}
 
 		@Override
+		public void sendPong(byte[] payload, Runnable onSuccess, Consumer<Throwable> onFailure) {
+			this.network.execute(onSuccess);
+		}
+
+		@Override
 		public void close(int code, String reason) {
 		}
 
@@ -476,6 +548,11 @@ class ClientSessionTests {
 
 		@Override
 		public void sendPing(Runnable onSuccess, Consumer<Throwable> onFailure) {
+			throw new IllegalStateException("closed");
+		}
+
+		@Override
+		public void sendPong(byte[] payload, Runnable onSuccess, Consumer<Throwable> onFailure) {
 			throw new IllegalStateException("closed");
 		}
 

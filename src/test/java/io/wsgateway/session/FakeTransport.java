@@ -18,8 +18,16 @@ import java.util.function.Consumer;
  */
 public final class FakeTransport implements FrameTransport {
 
-	/** What the transport was asked to write: a text, or a ping ({@code text == null}). */
-	public record Write(String text, boolean ping) {
+	/**
+	 * What the transport was asked to write: a text, a ping ({@code text == null}), or a pong
+	 * (its payload in {@code pong}).
+	 */
+	public record Write(String text, boolean ping, String pong) {
+
+		Write(String text, boolean ping) {
+			this(text, ping, null);
+		}
+
 	}
 
 	private final List<Write> written = new ArrayList<>();
@@ -98,6 +106,11 @@ public final class FakeTransport implements FrameTransport {
 		write(new Write(null, true), onSuccess, onFailure);
 	}
 
+	@Override
+	public void sendPong(byte[] payload, Runnable onSuccess, Consumer<Throwable> onFailure) {
+		write(new Write(null, false, new String(payload, java.nio.charset.StandardCharsets.UTF_8)), onSuccess, onFailure);
+	}
+
 	private void write(Write write, Runnable onSuccess, Consumer<Throwable> onFailure) {
 		boolean completeNow;
 		synchronized (this) {
@@ -145,9 +158,14 @@ public final class FakeTransport implements FrameTransport {
 		this.open = false;
 	}
 
-	/** Returns the texts written (pings left out), in order. */
+	/** Returns the texts written (pings and pongs left out), in order. */
 	public synchronized List<String> texts() {
-		return this.written.stream().filter((write) -> !write.ping()).map(Write::text).toList();
+		return this.written.stream().filter((write) -> write.text() != null).map(Write::text).toList();
+	}
+
+	/** Returns the payloads of the pongs written, in order. */
+	public synchronized List<String> pongs() {
+		return this.written.stream().filter((write) -> write.pong() != null).map(Write::pong).toList();
 	}
 
 	/** Returns every write, pings included, in order. */

@@ -92,10 +92,17 @@ public final class TestSessions {
 		session.recordInbound(bytes);
 	}
 
-	/** Runs the session's timers at {@code nanoTime} and {@code wallClock}. */
+	/** Runs the session's timers at {@code nanoTime} and {@code wallClock}, the node not having paused. */
 	public static void checkTimers(ClientSession session, long nanoTime, Instant wallClock, Duration heartbeat,
 			Duration idleTimeout) {
-		session.checkTimers(nanoTime, wallClock, new SessionTimeouts(heartbeat.toNanos(), idleTimeout.toNanos()));
+		checkTimers(session, nanoTime, nanoTime, wallClock, heartbeat, idleTimeout);
+	}
+
+	/** Runs the session's timers at {@code nanoTime}, of which the node ran until {@code running}. */
+	public static void checkTimers(ClientSession session, long nanoTime, long running, Instant wallClock,
+			Duration heartbeat, Duration idleTimeout) {
+		session.checkTimers(nanoTime, running, wallClock,
+				new SessionTimeouts(heartbeat.toNanos(), idleTimeout.toNanos()));
 	}
 
 }

@@ -67,8 +67,17 @@ public final class RawWebSocket implements Closeable {
 	 */
 	public static RawWebSocket connect(int port, String pathAndQuery, Map<String, String> extraHeaders)
 			throws IOException {
-		Socket socket = new Socket("127.0.0.1", port);
+		return connect(new Socket(), port, pathAndQuery, extraHeaders);
+	}
+
+	/**
+	 * Performs the opening handshake on {@code 127.0.0.1:port} over {@code socket}, not yet
+	 * connected: set its buffers or bind it to a local address first.
+	 */
+	public static RawWebSocket connect(Socket socket, int port, String pathAndQuery, Map<String, String> extraHeaders)
+			throws IOException {
 		try {
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
 			socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
 			socket.setTcpNoDelay(true);
 			byte[] nonce = new byte[16];
