@@ -36,8 +36,7 @@ public class TokenBenchmark {
 
 	@Setup
 	public void setUp() {
-		this.verifier = new JwtTokenVerifier(new GatewaySecurityProperties(false,
-				new GatewaySecurityProperties.Jwt(SECRET, null, Duration.ofSeconds(30))));
+		this.verifier = new JwtTokenVerifier(properties("jwt.secret", SECRET));
 		this.token = Jwts.builder()
 			.subject("user-12345")
 			.claim("roles", List.of("member"))

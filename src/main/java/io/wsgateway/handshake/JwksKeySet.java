@@ -137,7 +137,7 @@ final class JwksKeySet extends LocatorAdapter<Key> {
 				logger.info("JSON Web Key Set fetched: key ids {}", this.keys.keySet());
 			}
 			catch (IOException | RuntimeException ex) {
-				this.lastError = ex.getMessage();
+				this.lastError = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 				logger.warn("JSON Web Key Set not fetched, keeping {} cached key(s): {}", this.keys.size(), ex.toString());
 			}
 		}

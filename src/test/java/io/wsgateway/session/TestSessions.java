@@ -95,7 +95,7 @@ public final class TestSessions {
 	/** Runs the session's timers at {@code nanoTime} and {@code wallClock}. */
 	public static void checkTimers(ClientSession session, long nanoTime, Instant wallClock, Duration heartbeat,
 			Duration idleTimeout) {
-		session.checkTimers(nanoTime, wallClock, new SessionTimeouts(heartbeat.toNanos(), idleTimeout.toNanos()));
+		session.checkTimers(nanoTime, wallClock, new SessionTimeouts(heartbeat.toNanos(), idleTimeout.toNanos(), 0));
 	}
 
 }
