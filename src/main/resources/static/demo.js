@@ -205,6 +205,9 @@ function wire(c) {
   });
   c.on('open', (frame) => {
     everOpened = true;
+    if (frame.expiresAt) {
+      chatLine({ system: true, text: `token expires ${frame.expiresAt}` });
+    }
     if (frame.reconnected) {
       chatLine({ system: true, text: `reconnected as ${frame.connectionId}` });
     }
@@ -236,6 +239,7 @@ function wire(c) {
     renderRooms();
     renderNotifications();
   });
+  c.on('refreshed', (r) => chatLine({ system: true, text: `token refreshed, expires ${r.expiresAt ?? 'never'}` }));
   c.on('latency', (ms) => {
     $('latency').textContent = `${Math.round(ms)} ms`;
   });
@@ -269,9 +273,8 @@ function connect() {
     client.close();
   }
   everOpened = false;
-  const token = $('token').value.trim();
   client = new GatewayClient($('url').value.trim() || '/ws', {
-    token: token || null,
+    token: () => $('token').value.trim() || null, // called again for each reconnect and token refresh
     reconnect: {
       strategy: 'exponential',
       initialDelayMs: Number(params.get('initialDelayMs')) || 500,
