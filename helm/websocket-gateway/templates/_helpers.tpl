@@ -118,6 +118,39 @@ of the application's property names (hashOn -> hash-on); everything else as give
 Checks values that the schema cannot relate to each other. Every problem found is
 reported at once, one per line.
 */}}
+{{/*
+The non-secret part of gateway.security.jwt, as JSON: the clock skew and key set fetch
+limits, and the key set's address, issuer and audiences when set.
+*/}}
+{{- define "websocket-gateway.jwtConfig" -}}
+{{- $j := .Values.gateway.security.jwt }}
+{{- $jwt := dict "clock-skew" ($j.clockSkew | toString) "jwks-refresh-min" ($j.jwksRefreshMin | toString)
+  "jwks-max-age" ($j.jwksMaxAge | toString) "jwks-connect-timeout" ($j.jwksConnectTimeout | toString)
+  "jwks-read-timeout" ($j.jwksReadTimeout | toString) "jwks-max-size" ($j.jwksMaxSize | toString) }}
+{{- with .Values.jwt.jwksUri }}{{- $_ := set $jwt "jwks-uri" . }}{{- end }}
+{{- with .Values.jwt.issuerUri }}{{- $_ := set $jwt "issuer-uri" . }}{{- end }}
+{{- with .Values.jwt.issuer }}{{- $_ := set $jwt "issuer" . }}{{- end }}
+{{- with .Values.jwt.audiences }}{{- $_ := set $jwt "audiences" . }}{{- end }}
+{{- toJson $jwt }}
+{{- end }}
+
+{{/*
+The TCP port of the OpenID provider (jwt.jwksUri, else jwt.issuerUri), or nothing: its
+explicit port, else 443 for https and 80 for http.
+*/}}
+{{- define "websocket-gateway.jwtProviderPort" -}}
+{{- $uri := .Values.jwt.jwksUri | default .Values.jwt.issuerUri }}
+{{- if $uri }}
+{{- $url := urlParse $uri }}
+{{- $host := $url.host }}
+{{- if regexMatch ":[0-9]+$" $host }}
+{{- regexFind "[0-9]+$" $host }}
+{{- else if eq $url.scheme "http" }}80
+{{- else }}443
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{- define "websocket-gateway.validateValues" -}}
 {{- $errors := list }}
 {{- $rabbit := eq (include "websocket-gateway.rabbitmqBus" .) "true" }}
@@ -133,17 +166,27 @@ reported at once, one per line.
 {{- $errors = append $errors "gateway.bus.type=local serves one pod only: set replicaCount=1 and autoscaling.enabled=false, or use gateway.bus.type=rabbitmq" }}
 {{- end }}
 {{- end }}
-{{- if and (not .Values.gateway.security.anonymous) (not .Values.jwt.secret) (not .Values.jwt.publicKey) (not $existing) }}
-{{- $errors = append $errors "no JWT key: set jwt.secret or jwt.publicKey (or secrets.existingSecret holding one), or gateway.security.anonymous=true" }}
+{{- $keySet := or .Values.jwt.jwksUri .Values.jwt.issuerUri }}
+{{- if and (not .Values.gateway.security.anonymous) (not .Values.jwt.secret) (not .Values.jwt.publicKey) (not $keySet) (not $existing) }}
+{{- $errors = append $errors "no JWT key: set jwt.secret or jwt.publicKey (or secrets.existingSecret holding one), jwt.jwksUri or jwt.issuerUri, or gateway.security.anonymous=true" }}
 {{- end }}
 {{- if and .Values.jwt.secret .Values.jwt.publicKey }}
 {{- $errors = append $errors "set only one of jwt.secret and jwt.publicKey" }}
 {{- end }}
+{{- if and $keySet (or .Values.jwt.secret .Values.jwt.publicKey) }}
+{{- $errors = append $errors "jwt.jwksUri / jwt.issuerUri replace jwt.secret and jwt.publicKey: set only one key source" }}
+{{- end }}
+{{- if and .Values.jwt.previousSecret (not .Values.jwt.secret) (not $existing) }}
+{{- $errors = append $errors "jwt.previousSecret needs jwt.secret" }}
+{{- end }}
+{{- if and .Values.jwt.issuer .Values.jwt.issuerUri (ne .Values.jwt.issuer .Values.jwt.issuerUri) }}
+{{- $errors = append $errors "jwt.issuer differs from jwt.issuerUri: set only jwt.issuerUri, which every token's iss must equal" }}
+{{- end }}
 {{- if and .Values.jwt.secret (lt (len .Values.jwt.secret) 32) }}
 {{- $errors = append $errors "jwt.secret must be at least 32 bytes (HMAC-SHA256)" }}
 {{- end }}
-{{- if and $existing (or .Values.jwt.secret .Values.jwt.publicKey .Values.rabbitmq.password .Values.api.keys) }}
-{{- $errors = append $errors "secrets.existingSecret is set: leave jwt.secret, jwt.publicKey, rabbitmq.password and api.keys empty (they would be ignored)" }}
+{{- if and $existing (or .Values.jwt.secret .Values.jwt.previousSecret .Values.jwt.publicKey .Values.rabbitmq.password .Values.api.keys) }}
+{{- $errors = append $errors "secrets.existingSecret is set: leave jwt.secret, jwt.previousSecret, jwt.publicKey, rabbitmq.password and api.keys empty (they would be ignored)" }}
 {{- end }}
 {{- $s := .Values.shutdown }}
 {{- $needed := add (int $s.preStopSleepSeconds) (int $s.shutdownPhaseTimeoutSeconds) }}

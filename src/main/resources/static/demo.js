@@ -193,6 +193,9 @@ function createClient() {
   c.on('open', (frame) => {
     everOpened = true;
     chat.system(frame.reconnected ? `reconnected as ${frame.userId}` : `connected as ${frame.userId}`);
+    if (frame.expiresAt) {
+      chat.system(`token expires ${frame.expiresAt}`);
+    }
     const room = params.get('room');
     if (room && !frame.reconnected && c.rooms.length === 0) {
       chat.join(room);
@@ -204,6 +207,7 @@ function createClient() {
     countdown(attempt, delayMs);
   });
   c.on('resync', (result) => chat.resynced(result));
+  c.on('refreshed', (r) => chat.system(`token refreshed, expires ${r.expiresAt ?? 'never'}`));
   c.on('latency', (ms) => {
     $('latency').textContent = `${Math.round(ms)} ms`;
     $('latency-badge').hidden = false;

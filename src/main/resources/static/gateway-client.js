@@ -60,6 +60,8 @@ const DEFAULT_RECONNECT = Object.freeze({
 
 const DEFAULT_HEARTBEAT = Object.freeze({ intervalMs: 25000, timeoutMs: 10000 });
 
+const DEFAULT_TOKEN_REFRESH = Object.freeze({ leadMs: 30000, jitterMs: 10000 });
+
 /**
  * An error frame from the gateway (`code` is its code: `forbidden`, `rate_limited`, ...)
  * or a failure of the client itself (`timeout`, `connection_closed`, `not_connected`,
@@ -133,6 +135,9 @@ export function resolveGatewayUrl(url = '/ws', location = globalThis.location) {
  * - `reconnecting` ({attempt, delayMs, code, reason}): a retry has been scheduled
  * - `resync` ({rooms, notifications, clans, failures}): re-joins after a reconnect settled
  * - `latency` (ms): round trip of a heartbeat or `ping()`
+ * - `refreshed` (frame): a `refresh` succeeded; `frame.expiresAt` is the new token's expiry
+ * - `refresh_failed` (GatewayError): a refresh failed (`invalid_token`, `forbidden`, `timeout`,
+ *   `token_not_renewed`, ...); unless the token was merely not renewed, the client reconnects
  * - `message` (frame): every frame the gateway sends
  * - `send` (frame): every frame this client sent
  * - `<type>` (frame): frames that are not the reply to a `request()`, by their `type`
@@ -149,6 +154,11 @@ export class GatewayClient {
    * @param {number} [options.requestTimeoutMs] default timeout of request() (10000)
    * @param {number} [options.connectTimeoutMs] how long to wait for the `connected` frame (10000)
    * @param {object|false} [options.heartbeat] {intervalMs, timeoutMs} of the JSON ping, or false
+   * @param {object|false} [options.tokenRefresh] {leadMs, jitterMs}: when `token` is a function and
+   *   the gateway says when the token expires (`expiresAt`), a new token is fetched and sent as
+   *   `refresh` between leadMs + jitterMs and leadMs before expiry (at most half, and a quarter, of
+   *   the time left); false to never refresh (the gateway then closes with 1008 at expiry)
+   * @param {() => number} [options.wallClock] epoch milliseconds, to compare with `expiresAt` (default Date.now)
    * @param {Function} [options.WebSocket] WebSocket constructor (default: the global one)
    * @param {Function} [options.setTimeout] timer functions (default: the global ones)
    * @param {Function} [options.clearTimeout]
@@ -170,6 +180,8 @@ export class GatewayClient {
     this._requestTimeoutMs = options.requestTimeoutMs ?? 10000;
     this._connectTimeoutMs = options.connectTimeoutMs ?? 10000;
     this._heartbeat = options.heartbeat === false ? null : { ...DEFAULT_HEARTBEAT, ...(options.heartbeat ?? {}) };
+    this._tokenRefresh = options.tokenRefresh === false ? null : { ...DEFAULT_TOKEN_REFRESH, ...(options.tokenRefresh ?? {}) };
+    this._wallClock = options.wallClock ?? (() => Date.now());
     this._WebSocket = options.WebSocket ?? globalThis.WebSocket;
     if (typeof this._WebSocket !== 'function') {
       throw new TypeError('no WebSocket implementation: pass options.WebSocket (Node before 22 has no global WebSocket)');
@@ -191,6 +203,8 @@ export class GatewayClient {
     this._reconnectTimer = null;
     this._connectTimer = null;
     this._heartbeatTimer = null;
+    this._refreshTimer = null;
+    this._expiresAt = null; // epoch ms of the current token's exp, or null
     this._connectWaiters = [];
     this._pending = new Map(); // id -> entry, sent or queued
     this._queue = []; // entries waiting for an open connection
@@ -218,6 +232,9 @@ export class GatewayClient {
 
   /** The current connection's `connected` frame, or null. */
   get connectedFrame() { return this._state === States.OPEN ? this._connected : null; }
+
+  /** When the current connection's token expires (a Date), or null: no connection, or a token without exp. */
+  get expiresAt() { return this._state === States.OPEN && this._expiresAt !== null ? new Date(this._expiresAt) : null; }
 
   /** Number of the reconnection attempt under way or scheduled (0 while open). */
   get reconnectAttempt() { return this._attempt; }
@@ -431,7 +448,7 @@ export class GatewayClient {
   }
 
   _clearTimers() {
-    for (const name of ['_reconnectTimer', '_connectTimer', '_heartbeatTimer']) {
+    for (const name of ['_reconnectTimer', '_connectTimer', '_heartbeatTimer', '_refreshTimer']) {
       if (this[name] !== null) {
         this._clearTimeout(this[name]);
         this[name] = null;
@@ -593,6 +610,9 @@ export class GatewayClient {
         }
       }
     }
+    if (!reply && frame.type === 'subscription_confirmed' && frame.service === 'clan_chat' && frame.status === 'unsubscribed') {
+      this._clans.delete(frame.clanId); // a refreshed token no longer allows the clan: not re-subscribed after a reconnect
+    }
     if (!reply && typeof frame.type === 'string') {
       this._emit(frame.type, frame);
     }
@@ -616,6 +636,7 @@ export class GatewayClient {
     this._resync();
     this._flushQueue();
     this._scheduleHeartbeat();
+    this._scheduleRefresh(frame.expiresAt);
     const waiters = this._connectWaiters;
     this._connectWaiters = [];
     for (const w of waiters) {
@@ -767,6 +788,76 @@ export class GatewayClient {
     const latency = Math.max(0, this._now() - started);
     this._emit('latency', latency);
     return latency;
+  }
+
+  // ---- token refresh -----------------------------------------------------------------------
+
+  _scheduleRefresh(expiresAt) {
+    if (this._refreshTimer !== null) {
+      this._clearTimeout(this._refreshTimer);
+      this._refreshTimer = null;
+    }
+    const at = typeof expiresAt === 'string' ? Date.parse(expiresAt) : NaN;
+    this._expiresAt = Number.isNaN(at) ? null : at;
+    if (!this._tokenRefresh || typeof this._token !== 'function' || this._expiresAt === null) {
+      return;
+    }
+    // Never more than half (lead) and a quarter (jitter) of the time left, so a short-lived
+    // token is still refreshed in time and a long lead cannot make the client refresh at once.
+    const left = Math.max(0, this._expiresAt - this._wallClock());
+    const lead = Math.min(this._tokenRefresh.leadMs, left / 2);
+    const jitter = Math.min(this._tokenRefresh.jitterMs, left / 4);
+    const delayMs = Math.max(0, Math.floor(left - lead - this._random() * jitter));
+    const generation = this._generation;
+    this._refreshTimer = this._setTimeout(() => {
+      this._refreshTimer = null;
+      if (generation === this._generation && this._state === States.OPEN) {
+        this.refreshToken().catch(() => {}); // reported as 'refresh_failed'
+      }
+    }, delayMs);
+  }
+
+  /**
+   * Calls the `token` function and sends the new token as `refresh` on the open connection,
+   * which keeps its rooms and subscriptions. Resolves with the `refreshed` reply. On failure
+   * it emits `refresh_failed` and rejects; the client then reconnects with a fresh token,
+   * except when the new token expires no later than the current one (`token_not_renewed`):
+   * then the connection simply lasts until its token expires.
+   */
+  async refreshToken(options) {
+    if (typeof this._token !== 'function') {
+      throw new TypeError('refreshToken() needs options.token to be a function');
+    }
+    const generation = this._generation;
+    const previous = this._expiresAt;
+    let err;
+    try {
+      const token = await this._token();
+      if (!token) {
+        throw new GatewayError('invalid_token', 'the token function returned no token');
+      }
+      const reply = await this.request({ type: 'refresh', token: String(token) }, options);
+      const renewed = reply.expiresAt === undefined || previous === null || Date.parse(reply.expiresAt) > previous;
+      if (generation === this._generation) {
+        this._scheduleRefresh(renewed ? reply.expiresAt : null);
+        if (!renewed) {
+          this._expiresAt = previous;
+        }
+      }
+      if (renewed) {
+        this._emit('refreshed', reply);
+        return reply;
+      }
+      err = new GatewayError('token_not_renewed', `the new token expires no later than the current one (${reply.expiresAt})`, reply);
+    }
+    catch (caught) {
+      err = caught instanceof GatewayError ? caught : new GatewayError('invalid_token', `token provider failed: ${caught && caught.message}`);
+    }
+    this._emit('refresh_failed', err);
+    if (err.code !== 'token_not_renewed' && generation === this._generation && this._state === States.OPEN) {
+      this._abandon(generation, `token refresh failed (${err.code})`);
+    }
+    throw err;
   }
 
   // ---- rooms and subscriptions -------------------------------------------------------------

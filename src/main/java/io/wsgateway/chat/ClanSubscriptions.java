@@ -1,12 +1,17 @@
 package io.wsgateway.chat;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.protocol.MessageCodec;
+import io.wsgateway.protocol.ProtocolMessages.SubscriptionConfirmed;
+import io.wsgateway.session.ClientIdentity;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.SessionEvents;
 
@@ -15,7 +20,9 @@ import org.springframework.web.socket.CloseStatus;
 
 /**
  * This node's clan chat subscribers by clan. The node is bound to {@code chat.clan.<clanId>}
- * while a session here is subscribed to that clan.
+ * while a session here is subscribed to that clan. A {@code refresh} whose token no longer
+ * lists a subscribed clan ends that subscription with a pushed {@code subscription_confirmed}
+ * {@code unsubscribed}.
  */
 @Component
 public class ClanSubscriptions implements SessionEvents {
@@ -28,8 +35,11 @@ public class ClanSubscriptions implements SessionEvents {
 
 	private final EventBus bus;
 
-	ClanSubscriptions(EventBus bus) {
+	private final MessageCodec codec;
+
+	ClanSubscriptions(EventBus bus, MessageCodec codec) {
 		this.bus = bus;
+		this.codec = codec;
 	}
 
 	static String subscription(String clanId) {
@@ -82,12 +92,32 @@ public class ClanSubscriptions implements SessionEvents {
 	}
 
 	@Override
-	public void closed(ClientSession session, CloseStatus status) {
-		for (String subscription : Set.copyOf(session.subscriptions())) {
-			if (subscription.startsWith(SERVICE + ":")) {
-				unsubscribe(subscription.substring(SERVICE.length() + 1), session);
+	public void identityChanged(ClientSession session, ClientIdentity previous) {
+		Set<String> allowed = session.identity().clans();
+		for (String clanId : subscribedClans(session)) {
+			if (!allowed.contains(clanId)) {
+				unsubscribe(clanId, session);
+				session.send(this.codec.encode(
+						new SubscriptionConfirmed(SERVICE, clanId, SubscriptionConfirmed.UNSUBSCRIBED)));
 			}
 		}
+	}
+
+	@Override
+	public void closed(ClientSession session, CloseStatus status) {
+		for (String clanId : subscribedClans(session)) {
+			unsubscribe(clanId, session);
+		}
+	}
+
+	private static List<String> subscribedClans(ClientSession session) {
+		List<String> clans = new ArrayList<>();
+		for (String subscription : session.subscriptions()) {
+			if (subscription.startsWith(SERVICE + ":")) {
+				clans.add(subscription.substring(SERVICE.length() + 1));
+			}
+		}
+		return clans;
 	}
 
 }

@@ -8,97 +8,122 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
-import javax.crypto.SecretKey;
-
 import io.jsonwebtoken.Claims;
-import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.Locator;
 import io.jsonwebtoken.security.Keys;
+import io.jsonwebtoken.security.SignatureException;
 import io.wsgateway.session.ClientIdentity;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Verifies the gateway's JWTs: signature with the configured HMAC secret or RSA/EC public
- * key and only the algorithms of that key's family, {@code exp} and {@code nbf} with the
- * configured clock skew, and a non-blank {@code sub}. Unsigned tokens ({@code alg: none})
- * are always refused.
+ * Verifies the gateway's JWTs, for the WebSocket handshake, {@code refresh}, the server API
+ * and Actuator alike: the signature with the configured HMAC secret (or the previous one
+ * during a rotation), RSA/EC public key, or a key of the JSON Web Key Set chosen by
+ * {@code kid}, and only with the algorithms of that key's type; {@code exp} and {@code nbf}
+ * with the configured clock skew; {@code iss} and {@code aud} when configured; and a
+ * non-blank {@code sub}. Unsigned tokens ({@code alg: none}) are always refused.
  */
 @Component
 public class JwtTokenVerifier {
 
-	private static final Set<String> HMAC_ALGORITHMS = Set.of("HS256");
-
-	private static final Set<String> RSA_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512");
-
-	private static final Set<String> EC_ALGORITHMS = Set.of("ES256", "ES384", "ES512");
-
 	private static final int MIN_SECRET_BYTES = 32;
 
-	private final JwtParser parser;
+	// Tried in turn while the signature does not match: the secret, then the previous one.
+	private final List<JwtParser> parsers;
 
-	private final Set<String> algorithms;
+	private final JwksKeySet keySet;
 
-	private final Duration clockSkew;
+	private final JwtKeyStatus configuredStatus;
+
+	private final String issuer;
+
+	private final Set<String> audiences;
 
 	JwtTokenVerifier(GatewaySecurityProperties properties) {
 		GatewaySecurityProperties.Jwt jwt = properties.jwt();
-		this.clockSkew = jwt.clockSkew();
-		Key key = key(jwt, properties.anonymous());
-		if (key == null) {
-			this.parser = null;
-			this.algorithms = Set.of();
-			return;
+		this.issuer = issuer(jwt);
+		this.audiences = Set.copyOf(jwt.audiences());
+		List<Locator<Key>> locators = new ArrayList<>();
+		this.keySet = keySource(jwt, properties.anonymous(), locators);
+		this.configuredStatus = JwtKeyStatus.configured(sourceName(jwt));
+		List<JwtParser> parsers = new ArrayList<>();
+		for (Locator<Key> locator : locators) {
+			parsers.add(Jwts.parser().clockSkewSeconds(jwt.clockSkew().toSeconds()).keyLocator(locator).build());
 		}
-		this.algorithms = (key instanceof SecretKey) ? HMAC_ALGORITHMS
-				: (key instanceof RSAPublicKey) ? RSA_ALGORITHMS : EC_ALGORITHMS;
-		var builder = Jwts.parser().clockSkewSeconds(this.clockSkew.toSeconds());
-		this.parser = (key instanceof SecretKey secret) ? builder.verifyWith(secret).build()
-				: builder.verifyWith((PublicKey) key).build();
+		this.parsers = List.copyOf(parsers);
 	}
 
 	/** Returns whether a key is configured; without one every token is refused. */
 	public boolean canVerify() {
-		return this.parser != null;
+		return !this.parsers.isEmpty();
+	}
+
+	/** Returns where the keys come from and, for a key set, how its fetches went. */
+	public JwtKeyStatus keyStatus() {
+		return (this.keySet != null) ? this.keySet.status() : this.configuredStatus;
 	}
 
 	/**
-	 * Returns the identity a valid token carries.
+	 * Returns the identity a valid token carries. May fetch the key set (bounded by its
+	 * timeouts) when the token names a key not yet known.
 	 * @throws InvalidTokenException if the token is not valid now
 	 */
 	public ClientIdentity verify(String token) throws InvalidTokenException {
-		if (this.parser == null) {
+		if (this.parsers.isEmpty()) {
 			throw new InvalidTokenException("no JWT key is configured", null);
 		}
-		Jws<Claims> jws;
-		try {
-			jws = this.parser.parseSignedClaims(token);
+		Claims claims = null;
+		for (int i = 0; claims == null; i++) {
+			try {
+				claims = this.parsers.get(i).parseSignedClaims(token).getPayload();
+			}
+			catch (SignatureException ex) {
+				if (i == this.parsers.size() - 1) {
+					throw new InvalidTokenException(ex.getClass().getSimpleName(), ex);
+				}
+			}
+			catch (JwtException | IllegalArgumentException ex) {
+				throw new InvalidTokenException(ex.getClass().getSimpleName(), ex);
+			}
 		}
-		catch (JwtException | IllegalArgumentException ex) {
-			throw new InvalidTokenException(ex.getClass().getSimpleName(), ex);
+		return identity(claims);
+	}
+
+	// The one place where the claims of a correctly signed, current token are checked.
+	private ClientIdentity identity(Claims claims) throws InvalidTokenException {
+		if (this.issuer != null && !this.issuer.equals(claims.getIssuer())) {
+			throw new InvalidTokenException("token has another issuer", null);
 		}
-		if (!this.algorithms.contains(jws.getHeader().getAlgorithm())) {
-			throw new InvalidTokenException("algorithm not allowed for the configured key", null);
+		if (!this.audiences.isEmpty() && Collections.disjoint(this.audiences, audience(claims))) {
+			throw new InvalidTokenException("token is not for an accepted audience", null);
 		}
-		Claims claims = jws.getPayload();
 		String subject = claims.getSubject();
 		if (subject == null || subject.isBlank()) {
 			throw new InvalidTokenException("token has no subject", null);
 		}
 		Date expiration = claims.getExpiration();
-		Instant expiresAt = (expiration != null) ? expiration.toInstant().plus(this.clockSkew) : null;
+		Instant expiresAt = (expiration != null) ? expiration.toInstant() : null;
 		return new ClientIdentity(subject, strings(claims.get("roles")), strings(claims.get("clans")), expiresAt,
 				false);
+	}
+
+	private static Set<String> audience(Claims claims) {
+		Set<String> audience = claims.getAudience();
+		return (audience != null) ? audience : Set.of();
 	}
 
 	private static Set<String> strings(Object claim) {
@@ -116,29 +141,65 @@ public class JwtTokenVerifier {
 		return values;
 	}
 
-	private static Key key(GatewaySecurityProperties.Jwt jwt, boolean anonymous) {
+	private static String issuer(GatewaySecurityProperties.Jwt jwt) {
+		if (GatewaySecurityProperties.Jwt.hasText(jwt.issuer()) && jwt.issuerUri() != null
+				&& !jwt.issuer().equals(jwt.issuerUri().toString())) {
+			throw new IllegalStateException("gateway.security.jwt.issuer and gateway.security.jwt.issuer-uri differ; "
+					+ "set only issuer-uri, whose value every token's iss must equal");
+		}
+		return jwt.requiredIssuer();
+	}
+
+	private static String sourceName(GatewaySecurityProperties.Jwt jwt) {
+		if (jwt.secret() != null && !jwt.secret().isEmpty()) {
+			return "secret";
+		}
+		return GatewaySecurityProperties.Jwt.hasText(jwt.publicKey()) ? "public-key" : "none";
+	}
+
+	// Adds the locators to try, in order, and returns the key set when keys come from one.
+	private static JwksKeySet keySource(GatewaySecurityProperties.Jwt jwt, boolean anonymous,
+			List<Locator<Key>> locators) {
 		boolean hasSecret = jwt.secret() != null && !jwt.secret().isEmpty();
-		boolean hasPublicKey = jwt.publicKey() != null && !jwt.publicKey().isBlank();
-		if (hasSecret && hasPublicKey) {
-			throw new IllegalStateException(
-					"Set only one of gateway.security.jwt.secret and gateway.security.jwt.public-key");
+		boolean hasPublicKey = GatewaySecurityProperties.Jwt.hasText(jwt.publicKey());
+		boolean hasKeySet = jwt.jwksUri() != null || jwt.issuerUri() != null;
+		if ((hasSecret ? 1 : 0) + (hasPublicKey ? 1 : 0) + (hasKeySet ? 1 : 0) > 1) {
+			throw new IllegalStateException("Set only one key source: gateway.security.jwt.secret, "
+					+ "gateway.security.jwt.public-key, or gateway.security.jwt.jwks-uri / issuer-uri");
+		}
+		if (GatewaySecurityProperties.Jwt.hasText(jwt.previousSecret()) && !hasSecret) {
+			throw new IllegalStateException("gateway.security.jwt.previous-secret needs gateway.security.jwt.secret");
 		}
 		if (hasSecret) {
-			byte[] bytes = jwt.secret().getBytes(StandardCharsets.UTF_8);
-			if (bytes.length < MIN_SECRET_BYTES) {
-				throw new IllegalStateException("gateway.security.jwt.secret must be at least " + MIN_SECRET_BYTES
-						+ " bytes, it has " + bytes.length);
+			locators.add(new SigningKeys.Fixed(hmacKey("secret", jwt.secret())));
+			if (GatewaySecurityProperties.Jwt.hasText(jwt.previousSecret())) {
+				locators.add(new SigningKeys.Fixed(hmacKey("previous-secret", jwt.previousSecret())));
 			}
-			return Keys.hmacShaKeyFor(bytes);
+			return null;
 		}
 		if (hasPublicKey) {
-			return publicKey(jwt.publicKey());
+			locators.add(new SigningKeys.Fixed(publicKey(jwt.publicKey())));
+			return null;
+		}
+		if (hasKeySet) {
+			JwksKeySet keySet = new JwksKeySet(jwt);
+			locators.add(keySet);
+			return keySet;
 		}
 		if (!anonymous) {
-			throw new IllegalStateException("No JWT key: set gateway.security.jwt.secret or "
-					+ "gateway.security.jwt.public-key, or allow anonymous access with gateway.security.anonymous=true");
+			throw new IllegalStateException("No JWT key: set gateway.security.jwt.secret, public-key, jwks-uri or "
+					+ "issuer-uri, or allow anonymous access with gateway.security.anonymous=true");
 		}
 		return null;
+	}
+
+	private static Key hmacKey(String property, String secret) {
+		byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+		if (bytes.length < MIN_SECRET_BYTES) {
+			throw new IllegalStateException("gateway.security.jwt." + property + " must be at least " + MIN_SECRET_BYTES
+					+ " bytes, it has " + bytes.length);
+		}
+		return Keys.hmacShaKeyFor(bytes);
 	}
 
 	static PublicKey publicKey(String pem) {

@@ -22,7 +22,10 @@ public enum ErrorCode {
 	SERVICE_UNAVAILABLE("service_unavailable"),
 
 	/** An unexpected failure in the gateway. */
-	INTERNAL_ERROR("internal_error");
+	INTERNAL_ERROR("internal_error"),
+
+	/** A {@code refresh} token failed verification; the connection keeps its current token. */
+	INVALID_TOKEN("invalid_token");
 
 	private final String code;
 

@@ -80,7 +80,7 @@ public class MessageRouter implements InboundMessageHandler {
 	@Override
 	public OutboundFrame connectedFrame(ClientSession session) {
 		return this.codec.encode(new ProtocolMessages.Connected(session.id(), session.userId(),
-				"Connected to websocket-gateway", this.heartbeatIntervalMs));
+				"Connected to websocket-gateway", this.heartbeatIntervalMs, session.identity().expiresAt()));
 	}
 
 	@Override

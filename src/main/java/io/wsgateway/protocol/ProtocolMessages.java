@@ -1,5 +1,7 @@
 package io.wsgateway.protocol;
 
+import java.time.Instant;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** Server messages that belong to the protocol itself rather than to one feature. */
@@ -11,9 +13,12 @@ public final class ProtocolMessages {
 	/**
 	 * The first frame of every connection.
 	 * @param heartbeatIntervalMs how often the server pings, and half the silence after which it closes
+	 * @param expiresAt the token's {@code exp}, left out for a token without one: a {@code refresh}
+	 * before then keeps the connection open
 	 */
-	public record Connected(String connectionId, String userId, String message, long heartbeatIntervalMs)
-			implements ServerMessage {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Connected(String connectionId, String userId, String message, long heartbeatIntervalMs,
+			Instant expiresAt) implements ServerMessage {
 
 		@Override
 		public String type() {

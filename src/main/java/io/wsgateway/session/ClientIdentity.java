@@ -4,13 +4,15 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Who a connection belongs to, as established by the handshake.
+ * Who a connection belongs to, as established by the handshake and replaced by a
+ * {@code refresh} with a new token of the same user.
  *
  * @param userId the token's {@code sub}, or {@code anon-<connectionId>} for anonymous access
  * @param roles the token's {@code roles} claim ({@code admin} unlocks admin-only types)
  * @param clans the token's {@code clans} claim: the clans whose chat the user may join
- * @param expiresAt when the token stops being valid (its {@code exp} plus the clock skew);
- * {@code null} for a token without {@code exp} or for anonymous access
+ * @param expiresAt the token's {@code exp} (the connection is closed with 1008 once it is
+ * older than the clock skew); {@code null} for a token without {@code exp} or for anonymous
+ * access
  * @param anonymous whether the connection was accepted without a token
  */
 public record ClientIdentity(String userId, Set<String> roles, Set<String> clans, Instant expiresAt,

@@ -57,7 +57,7 @@ public final class ClientSession {
 
 	private final int idHash;
 
-	private final ClientIdentity identity;
+	private volatile ClientIdentity identity;
 
 	private final String ip;
 
@@ -160,9 +160,25 @@ public final class ClientSession {
 		return this.acceptOrder;
 	}
 
-	/** Returns the identity the handshake established. */
+	/** Returns the identity of the connection's current token. */
 	public ClientIdentity identity() {
 		return this.identity;
+	}
+
+	/**
+	 * Replaces the connection's identity with that of a newer token of the same user, as a
+	 * {@code refresh} does: its expiry becomes the connection's, and every
+	 * {@link SessionEvents} sees the change before this returns. Called on the connection's
+	 * inbound thread.
+	 * @throws IllegalArgumentException if the new identity is another user's
+	 */
+	public void refreshIdentity(ClientIdentity refreshed) {
+		ClientIdentity previous = this.identity;
+		if (!previous.userId().equals(refreshed.userId())) {
+			throw new IllegalArgumentException("a refresh cannot change the user");
+		}
+		this.identity = refreshed;
+		this.events.identityChanged(this, previous);
 	}
 
 	/** Returns the user id, a shortcut for {@code identity().userId()}. */
@@ -367,7 +383,7 @@ public final class ClientSession {
 			return;
 		}
 		Instant expiresAt = this.identity.expiresAt();
-		if (expiresAt != null && wallClock.isAfter(expiresAt)) {
+		if (expiresAt != null && wallClock.isAfter(expiresAt.plusNanos(timeouts.tokenSkewNanos()))) {
 			close(GatewayCloseStatus.TOKEN_EXPIRED);
 			return;
 		}

@@ -19,6 +19,14 @@ public interface SessionEvents {
 	default void closed(ClientSession session, CloseStatus status) {
 	}
 
+	/**
+	 * Called on the connection's inbound thread when a {@code refresh} replaced its identity
+	 * (same user; roles, clans and expiry may differ), before the {@code refreshed} reply.
+	 * @param previous the identity before the refresh
+	 */
+	default void identityChanged(ClientSession session, ClientIdentity previous) {
+	}
+
 	/** Called for each text message received, with its size in UTF-8 bytes. */
 	default void frameReceived(ClientSession session, int bytes) {
 	}

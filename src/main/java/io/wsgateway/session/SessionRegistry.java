@@ -81,7 +81,7 @@ public class SessionRegistry {
 		this.byId.values().forEach((session) -> session.close(GatewayCloseStatus.GOING_AWAY));
 	}
 
-	/** Returns the listener for per-frame events (received, sent, overflow), fanned out to every {@link SessionEvents}. */
+	/** Returns the listener for per-frame events (received, sent, overflow) and refreshed identities, fanned out to every {@link SessionEvents}. */
 	SessionEvents frameEvents() {
 		return this.frameEvents;
 	}
@@ -145,6 +145,13 @@ public class SessionRegistry {
 		public void frameSent(ClientSession session, OutboundFrame frame) {
 			for (SessionEvents delegate : this.delegates) {
 				delegate.frameSent(session, frame);
+			}
+		}
+
+		@Override
+		public void identityChanged(ClientSession session, ClientIdentity previous) {
+			for (SessionEvents delegate : this.delegates) {
+				delegate.identityChanged(session, previous);
 			}
 		}
 

@@ -1,10 +1,16 @@
 package io.wsgateway.session;
 
-/** The heartbeat period and the idle timeout, in nanoseconds. */
-record SessionTimeouts(long heartbeatNanos, long idleNanos) {
+import io.wsgateway.handshake.GatewaySecurityProperties;
 
-	static SessionTimeouts from(WebSocketProperties properties) {
-		return new SessionTimeouts(properties.heartbeatInterval().toNanos(), properties.idleTimeout().toNanos());
+/**
+ * The heartbeat period, the idle timeout, and the clock skew allowed past a token's
+ * {@code exp} before its connection is closed, in nanoseconds.
+ */
+record SessionTimeouts(long heartbeatNanos, long idleNanos, long tokenSkewNanos) {
+
+	static SessionTimeouts from(WebSocketProperties properties, GatewaySecurityProperties security) {
+		return new SessionTimeouts(properties.heartbeatInterval().toNanos(), properties.idleTimeout().toNanos(),
+				security.jwt().clockSkew().toNanos());
 	}
 
 }

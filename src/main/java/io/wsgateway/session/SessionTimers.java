@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.wsgateway.handshake.GatewaySecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,9 @@ class SessionTimers implements SmartLifecycle {
 
 	private long pausedNanos;
 
-	SessionTimers(SessionRegistry registry, WebSocketProperties properties) {
+	SessionTimers(SessionRegistry registry, WebSocketProperties properties, GatewaySecurityProperties security) {
 		this.registry = registry;
-		this.timeouts = SessionTimeouts.from(properties);
+		this.timeouts = SessionTimeouts.from(properties, security);
 		this.tick = tick(properties);
 		this.maxGapNanos = 2 * this.tick.toNanos();
 	}

@@ -20,7 +20,7 @@ class ClanEventListenerTests {
 
 	private final MessageCodec codec = new MessageCodec();
 
-	private final ClanSubscriptions clans = new ClanSubscriptions(RecordingEventBus.fake());
+	private final ClanSubscriptions clans = new ClanSubscriptions(RecordingEventBus.fake(), new MessageCodec());
 
 	private final ClanEventListener listener = new ClanEventListener(this.clans, this.codec,
 			TestGatewayMetrics.create());

@@ -426,6 +426,49 @@ class HelmChartTests {
 	}
 
 	@Test
+	void openIdProviderKeysReachTheConfigAndTheNetworkPolicy() {
+		HelmChart.Rendered rendered = HelmChart.render(List.of(MINIMAL_VALUES), "jwt.secret=",
+				"jwt.issuerUri=https://id.example.com:8443/realms/game", "jwt.audiences[0]=chat-gateway",
+				"networkPolicy.enabled=true", "networkPolicy.egress.jwtProviderTo[0].ipBlock.cidr=203.0.113.0/24");
+		GatewaySecurityProperties.Jwt jwt = GatewayConfig.of(rendered.applicationYml())
+			.bind(GatewaySecurityProperties.class)
+			.jwt();
+		assertThat(jwt.issuerUri()).hasToString("https://id.example.com:8443/realms/game");
+		assertThat(jwt.requiredIssuer()).isEqualTo("https://id.example.com:8443/realms/game");
+		assertThat(jwt.audiences()).containsExactly("chat-gateway");
+		assertThat(jwt.jwksUri()).isNull();
+		Map<String, Object> data = at(rendered.one("Secret"), "data");
+		assertThat(data).containsOnlyKeys("rabbitmq-password");
+		List<Map<String, Object>> egress = at(rendered.one("NetworkPolicy"), "spec.egress");
+		assertThat(egress).anySatisfy((rule) -> {
+			assertThat((Integer) at(rule, "ports[0].port")).isEqualTo(8443);
+			assertThat((String) at(rule, "to[0].ipBlock.cidr")).isEqualTo("203.0.113.0/24");
+		});
+
+		HelmChart.Rendered jwks = HelmChart.render(List.of(MINIMAL_VALUES), "jwt.secret=",
+				"jwt.jwksUri=https://keys.example.com/jwks.json", "jwt.issuer=https://keys.example.com",
+				"networkPolicy.enabled=true");
+		GatewaySecurityProperties.Jwt fromJwks = GatewayConfig.of(jwks.applicationYml())
+			.bind(GatewaySecurityProperties.class)
+			.jwt();
+		assertThat(fromJwks.jwksUri()).hasToString("https://keys.example.com/jwks.json");
+		assertThat(fromJwks.issuer()).isEqualTo("https://keys.example.com");
+		List<Map<String, Object>> jwksEgress = at(jwks.one("NetworkPolicy"), "spec.egress");
+		assertThat(jwksEgress).anySatisfy((rule) -> assertThat((Integer) at(rule, "ports[0].port")).isEqualTo(443));
+		assertThat(defaults.applicationYml()).doesNotContain("jwks-uri", "issuer-uri");
+	}
+
+	@Test
+	void previousSecretGoesToTheSecretBesideTheSecret() {
+		HelmChart.Rendered rendered = HelmChart.render(List.of(MINIMAL_VALUES),
+				"jwt.previousSecret=the-secret-being-rotated-out-0123456789");
+		Map<String, Object> data = at(rendered.one("Secret"), "data");
+		assertThat(data).containsKeys("jwt-secret", "jwt-previous-secret");
+		assertThat(envSecretRef(rendered.gatewayContainer(), "GATEWAY_SECURITY_JWT_PREVIOUSSECRET"))
+			.containsEntry("key", "jwt-previous-secret");
+	}
+
+	@Test
 	void localBusRunsOnePodWithoutBroker() {
 		HelmChart.Rendered rendered = HelmChart.render(List.of(MINIMAL_VALUES), "gateway.bus.type=local",
 				"replicaCount=1", "rabbitmq.host=", "rabbitmq.password=", "metrics.prometheusRule.enabled=true");
@@ -514,10 +557,11 @@ class HelmChartTests {
 		assertThat((Object) at(policy, "spec.ingress[0].ports[0].port")).isEqualTo("http");
 		assertThat((Object) at(policy, "spec.ingress[1].ports[0].port")).isEqualTo("management");
 		List<Map<String, Object>> egress = at(policy, "spec.egress");
-		assertThat(egress).hasSize(4);
+		assertThat(egress).hasSize(5);
 		assertThat((Integer) at(egress.get(0), "ports[0].port")).isEqualTo(53);
 		assertThat((Integer) at(egress.get(1), "ports[0].port")).isEqualTo(5671);
-		assertThat((Integer) at(egress.get(2), "ports[0].port")).as("extra: the upstream targets").isEqualTo(9000);
+		assertThat((Integer) at(egress.get(2), "ports[0].port")).as("the OpenID provider").isEqualTo(443);
+		assertThat((Integer) at(egress.get(3), "ports[0].port")).as("extra: the upstream targets").isEqualTo(9000);
 	}
 
 	static List<Arguments> badValues() {
@@ -530,6 +574,13 @@ class HelmChartTests {
 				Arguments.of(List.of("jwt.secret="), new String[] { "no JWT key" }),
 				Arguments.of(List.of("jwt.publicKey=pem"), new String[] { "set only one of jwt.secret and jwt.publicKey" }),
 				Arguments.of(List.of("jwt.secret=too-short"), new String[] { "jwt.secret must be at least 32 bytes" }),
+				Arguments.of(List.of("jwt.jwksUri=https://id.example.com/jwks"),
+						new String[] { "set only one key source" }),
+				Arguments.of(List.of("jwt.secret=", "jwt.issuerUri=https://id.example.com", "jwt.issuer=https://other"),
+						new String[] { "jwt.issuer differs from jwt.issuerUri" }),
+				Arguments.of(List.of("jwt.secret=", "jwt.previousSecret=the-secret-being-rotated-out-0123456789",
+						"jwt.issuerUri=https://id.example.com"), new String[] { "jwt.previousSecret needs jwt.secret" }),
+				Arguments.of(List.of("jwt.secret=", "jwt.issuerUri=ftp://id.example.com"), new String[] { "issuerUri" }),
 				Arguments.of(List.of("secrets.existingSecret=mine"), new String[] { "leave jwt.secret" }),
 				Arguments.of(List.of("shutdown.terminationGracePeriodSeconds=30"),
 						new String[] { "shutdown.terminationGracePeriodSeconds (30) must exceed" }),
@@ -554,7 +605,7 @@ class HelmChartTests {
 				Arguments.of(List.of("gateway.api.keys[0]=secret"), new String[] { "/gateway/api", "keys" }),
 				Arguments.of(List.of("api.keys[0]=two words"), new String[] { "/api/keys/0" }),
 				Arguments.of(List.of("jwt.secret=", "rabbitmq.password=", "secrets.existingSecret=mine", "api.keys[0]=k"),
-						new String[] { "leave jwt.secret, jwt.publicKey, rabbitmq.password and api.keys empty" }),
+						new String[] { "leave jwt.secret, jwt.previousSecret, jwt.publicKey, rabbitmq.password and api.keys empty" }),
 				Arguments.of(List.of("gateway.upstreams.routes[0].path=/ws/legacy"),
 						new String[] { "/gateway/upstreams/routes/0", "targets" }),
 				Arguments.of(List.of("gateway.upstreams.routes[0].path=/ws/legacy",

@@ -26,13 +26,11 @@ class JwtTokenVerifierTests {
 	private static final Duration SKEW = Duration.ofSeconds(30);
 
 	private static JwtTokenVerifier withSecret(String secret) {
-		return new JwtTokenVerifier(new GatewaySecurityProperties(false,
-				new GatewaySecurityProperties.Jwt(secret, null, SKEW)));
+		return TestVerifiers.verifier("jwt.secret", secret, "jwt.clock-skew", SKEW.toString());
 	}
 
 	private static JwtTokenVerifier withPublicKey(String pem) {
-		return new JwtTokenVerifier(new GatewaySecurityProperties(false,
-				new GatewaySecurityProperties.Jwt(null, pem, SKEW)));
+		return TestVerifiers.verifier("jwt.public-key", pem, "jwt.clock-skew", SKEW.toString());
 	}
 
 	private static void assertRefused(JwtTokenVerifier verifier, String token) {
@@ -42,6 +40,47 @@ class JwtTokenVerifierTests {
 					assertThat(String.valueOf(ex.getMessage())).doesNotContain(token);
 				}
 			});
+	}
+
+	@Nested
+	class HmacRotation {
+
+		private static final String OLD = "the-secret-being-rotated-out-0123456789";
+
+		private static final String OTHER = "a-secret-the-gateway-never-had-0123456789";
+
+		@Test
+		void acceptsTokensOfTheSecretAndOfThePreviousSecret() throws InvalidTokenException {
+			JwtTokenVerifier verifier = TestVerifiers.verifier("jwt.secret", TestTokens.SECRET, "jwt.previous-secret",
+					OLD);
+			assertThat(verifier.verify(TestTokens.token("alice")).userId()).isEqualTo("alice");
+			assertThat(verifier.verify(TestTokens.forUser("bob").signedWith(TestTokens.hmacKey(OLD)).build()).userId())
+				.isEqualTo("bob");
+			assertRefused(verifier, TestTokens.forUser("mallory").signedWith(TestTokens.hmacKey(OTHER)).build());
+			assertRefused(verifier, TestTokens.forUser("carol").signedWith(TestTokens.hmacKey(OLD)).expiresIn(Duration.ofMinutes(-5)).build());
+		}
+
+		@Test
+		void refusesThePreviousSecretWithoutTheCurrentOneOrTooShort() {
+			assertThatIllegalStateException().isThrownBy(() -> TestVerifiers.verifier("jwt.previous-secret", OLD))
+				.withMessageContaining("needs gateway.security.jwt.secret");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> TestVerifiers.verifier("jwt.secret", TestTokens.SECRET, "jwt.previous-secret", "short"))
+				.withMessageContaining("previous-secret must be at least 32 bytes");
+		}
+
+		@Test
+		void refusesIssuerDifferentFromIssuerUriAndTwoKeySources() {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> TestVerifiers.verifier("jwt.issuer-uri", "https://id.example.com/realms/game",
+						"jwt.issuer", "https://other.example.com"))
+				.withMessageContaining("differ");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> TestVerifiers.verifier("jwt.secret", TestTokens.SECRET, "jwt.jwks-uri",
+						"https://id.example.com/jwks"))
+				.withMessageContaining("only one");
+		}
+
 	}
 
 	@Nested
@@ -59,7 +98,7 @@ class JwtTokenVerifierTests {
 			assertThat(identity.clans()).containsExactly("c1");
 			assertThat(identity.hasRole("admin")).isTrue();
 			assertThat(identity.anonymous()).isFalse();
-			assertThat(identity.expiresAt()).isEqualTo(exp.plus(SKEW));
+			assertThat(identity.expiresAt()).isEqualTo(exp);
 		}
 
 		@Test
@@ -287,23 +326,20 @@ class JwtTokenVerifierTests {
 		void failsWhenBothSecretAndPublicKeyAreSet() {
 			String pem = TestTokens.pem(TestTokens.rsaKeyPair().getPublic());
 			assertThatIllegalStateException()
-				.isThrownBy(() -> new JwtTokenVerifier(new GatewaySecurityProperties(false,
-						new GatewaySecurityProperties.Jwt(TestTokens.SECRET, pem, SKEW))))
+				.isThrownBy(() -> TestVerifiers.verifier("jwt.secret", TestTokens.SECRET, "jwt.public-key", pem))
 				.withMessageContaining("only one");
 		}
 
 		@Test
 		void failsWithoutKeyUnlessAnonymousAccessIsOn() {
 			assertThatIllegalStateException()
-				.isThrownBy(() -> new JwtTokenVerifier(
-						new GatewaySecurityProperties(false, new GatewaySecurityProperties.Jwt(null, null, SKEW))))
+				.isThrownBy(() -> TestVerifiers.verifier())
 				.withMessageContaining("No JWT key");
 		}
 
 		@Test
 		void anonymousWithoutKeyRefusesEveryToken() {
-			JwtTokenVerifier verifier = new JwtTokenVerifier(
-					new GatewaySecurityProperties(true, new GatewaySecurityProperties.Jwt(null, " ", SKEW)));
+			JwtTokenVerifier verifier = TestVerifiers.verifier("anonymous", "true", "jwt.public-key", " ");
 			assertThat(verifier.canVerify()).isFalse();
 			assertRefused(verifier, TestTokens.token("alice"));
 		}

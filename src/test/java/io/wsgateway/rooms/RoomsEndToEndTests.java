@@ -88,7 +88,7 @@ class RoomsEndToEndTests {
 		String user = "alice-" + this.u;
 		String clan = "clan-" + this.u;
 		TestClient alice = connectWith(TestTokens.token(user, List.of(), List.of(clan)));
-		assertFields(alice.connected(), "type", "connectionId", "userId", "message", "heartbeatIntervalMs");
+		assertFields(alice.connected(), "type", "connectionId", "userId", "message", "heartbeatIntervalMs", "expiresAt");
 		assertThat(alice.connected().get("userId").asString()).isEqualTo(user);
 
 		JsonNode pong = alice.request(message("ping", "id", "p-1"));

@@ -102,7 +102,7 @@ public final class TestSessions {
 	public static void checkTimers(ClientSession session, long nanoTime, long running, Instant wallClock,
 			Duration heartbeat, Duration idleTimeout) {
 		session.checkTimers(nanoTime, running, wallClock,
-				new SessionTimeouts(heartbeat.toNanos(), idleTimeout.toNanos()));
+				new SessionTimeouts(heartbeat.toNanos(), idleTimeout.toNanos(), 0));
 	}
 
 }
