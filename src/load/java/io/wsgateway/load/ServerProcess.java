@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,28 +33,44 @@ final class ServerProcess implements AutoCloseable {
 
 	private final Path log;
 
-	private ServerProcess(String name, int port, Process process, Path log) {
+	/** Where a server that is not a JVM answers with its heap after a full GC ({@code node}); null for a JVM. */
+	private final URI memory;
+
+	private ServerProcess(String name, int port, Process process, Path log, URI memory) {
 		this.name = name;
 		this.port = port;
 		this.process = process;
 		this.log = log;
+		this.memory = memory;
 	}
 
 	/**
-	 * Starts {@code java <jvmArgs> <main...>}, with its GC log in {@code <dir>/<name>-gc.log},
-	 * and waits until the port accepts connections.
+	 * Starts {@code <prefix> java <jvmArgs> <main...>}, with its GC log in
+	 * {@code <dir>/<name>-gc.log}, and waits until the port accepts connections. The prefix
+	 * is empty, or {@code taskset -c 0} in the per-core mode.
 	 */
-	static ServerProcess start(String name, Path dir, List<String> jvmArgs, List<String> mainAndArgs, int port)
-			throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
+	static ServerProcess start(String name, Path dir, List<String> prefix, List<String> jvmArgs,
+			List<String> mainAndArgs, int port) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(prefix);
 		command.add(tool("java"));
 		Files.createDirectories(dir);
 		command.add("-Xlog:gc:file=" + dir.resolve(name + "-gc.log").toAbsolutePath());
 		command.addAll(jvmArgs);
 		command.addAll(mainAndArgs);
+		return start(name, dir, command, port, null);
+	}
+
+	/**
+	 * Starts {@code command} (a server that is not a JVM), logging to {@code <dir>/<name>.log},
+	 * and waits until the port accepts connections; {@code memory} answers a GET with its
+	 * heap after a full GC, in bytes.
+	 */
+	static ServerProcess start(String name, Path dir, List<String> command, int port, URI memory)
+			throws IOException, InterruptedException {
+		Files.createDirectories(dir);
 		Path log = dir.resolve(name + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		ServerProcess server = new ServerProcess(name, port, process, log);
+		ServerProcess server = new ServerProcess(name, port, process, log, memory);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
@@ -132,8 +149,28 @@ final class ServerProcess implements AutoCloseable {
 	 * "used" of {@code GC.heap_info} differs in form and meaning between them).
 	 */
 	long heapAfterGcKb() throws IOException, InterruptedException {
+		if (this.memory != null) {
+			try (java.io.InputStream in = this.memory.toURL().openStream()) {
+				return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim()) / 1024;
+			}
+		}
 		Matcher matcher = HISTOGRAM_TOTAL.matcher(jcmd("GC.class_histogram"));
 		return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024 : -1;
+	}
+
+	/** Returns whether the server is a JVM, which jcmd and JFR can reach. */
+	boolean isJvm() {
+		return this.memory == null;
+	}
+
+	/** The number of threads the server has now, from /proc. */
+	int threads() throws IOException {
+		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+			if (line.startsWith("Threads:")) {
+				return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		return -1;
 	}
 
 	/** Runs a jcmd command against the server and returns its output. */
