@@ -1,15 +1,16 @@
 package io.wsgateway.load;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,8 +63,10 @@ final class ServerProcess implements AutoCloseable {
 
 	/**
 	 * Starts {@code command} (a server that is not a JVM), logging to {@code <dir>/<name>.log},
-	 * and waits until the port accepts connections; {@code memory} answers a GET with its
-	 * heap after a full GC, in bytes.
+	 * and waits until it listens on the port; {@code memory} answers a GET with its heap after
+	 * a full GC, in bytes. The port is checked to be this process's own: on a shared machine
+	 * another program can take a free port while a server starts, and the load must not go
+	 * to it.
 	 */
 	static ServerProcess start(String name, Path dir, List<String> command, int port, URI memory)
 			throws IOException, InterruptedException {
@@ -71,21 +74,18 @@ final class ServerProcess implements AutoCloseable {
 		Path log = dir.resolve(name + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		ServerProcess server = new ServerProcess(name, port, process, log, memory);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
 				throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
 			}
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+			if (server.listens()) {
 				return server;
 			}
-			catch (IOException ex) {
-				Thread.sleep(200);
-			}
+			Thread.sleep(200);
 		}
 		server.close();
-		throw new IllegalStateException(name + " did not open port " + port + " in 120 s; see " + log);
+		throw new IllegalStateException(name + " did not open port " + port + " in 300 s; see " + log);
 	}
 
 	/**
@@ -119,6 +119,37 @@ final class ServerProcess implements AutoCloseable {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
+	}
+
+	/** Returns whether one of this process's sockets listens on its port (/proc/net/tcp, tcp6 and its fds). */
+	private boolean listens() throws IOException {
+		Set<String> inodes = new HashSet<>();
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			List<String> lines = Files.readAllLines(Path.of(table));
+			for (String line : lines.subList(1, lines.size())) {
+				String[] f = line.trim().split("\\s+");
+				String local = f[1];
+				if ("0A".equals(f[3]) && Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == this.port) {
+					inodes.add("socket:[" + f[9] + "]");
+				}
+			}
+		}
+		if (inodes.isEmpty()) {
+			return false;
+		}
+		try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid()), "fd"))) {
+			for (Path fd : fds) {
+				try {
+					if (inodes.contains(Files.readSymbolicLink(fd).toString())) {
+						return true;
+					}
+				}
+				catch (IOException closed) {
+					// the descriptor closed while the list was read
+				}
+			}
+		}
+		return false;
 	}
 
 	long pid() {
