@@ -78,6 +78,9 @@ public final class LoadHarness {
 
 	static final String ROOM = "load";
 
+	/** The machine's cores, read before the per-core mode pins this JVM to one of them. */
+	private static final int CORES = Runtime.getRuntime().availableProcessors();
+
 	/** The servers of a default run: the Node peer first, so that each figure's ratio to it can be printed as it comes. */
 	private static final List<String> PEERS = List.of("node", "gateway", "bare-jetty-core", "spring-tomcat");
 
@@ -181,7 +184,7 @@ public final class LoadHarness {
 	}
 
 	private void run() throws Exception {
-		print("machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+		print("machine: " + CORES + " cores, "
 				+ firstLine("/proc/cpuinfo", "model name") + ", load average " + firstLine("/proc/loadavg", "")
 				+ ", java " + System.getProperty("java.version") + " (servers: " + ServerProcess.javaVersion() + ")");
 		print("generator: Netty " + io.netty.util.Version.identify().values().iterator().next().artifactVersion() + " "
@@ -189,7 +192,7 @@ public final class LoadHarness {
 				+ " event-loop threads, same machine");
 		for (String mode : this.modes) {
 			this.mode = mode;
-			pinGenerator(mode.equals("per-core") ? "1" : "0-" + (Runtime.getRuntime().availableProcessors() - 1));
+			pinGenerator(mode.equals("per-core") ? "1" : "0-" + (CORES - 1));
 			print("");
 			print("==== mode " + mode + (mode.equals("per-core") ? ": each server pinned to core 0, the generator to core 1"
 					: ": servers and generator share every core"));
@@ -197,11 +200,11 @@ public final class LoadHarness {
 				runTarget(target);
 			}
 		}
-		pinGenerator("0-" + (Runtime.getRuntime().availableProcessors() - 1));
+		pinGenerator("0-" + (CORES - 1));
 		print("");
 		print("summary (load average now " + firstLine("/proc/loadavg", "") + "):");
 		this.summary.forEach(LoadHarness::print);
-		this.figures.summary(Runtime.getRuntime().availableProcessors()).forEach(LoadHarness::print);
+		this.figures.summary(CORES).forEach(LoadHarness::print);
 	}
 
 	private void runTarget(String target) {
