@@ -39,30 +39,37 @@ import org.HdrHistogram.Recorder;
 
 /**
  * The load harness behind {@code ./mvnw -Pload verify}: starts each server under test in a
- * JVM of its own on loopback, drives it with {@link WsClient} (Netty) from this JVM, and
- * prints one line of figures per scenario, then a summary against the targets.
+ * process of its own on loopback, drives it with {@link WsClient} (Netty) from this JVM, and
+ * prints one line of figures per scenario, then a summary in which every figure is also a
+ * ratio to the Node {@code ws} peer's of the same mode (issue 19).
  *
- * <p>Servers: {@code bare-jetty} and {@code bare-tomcat} ({@link BareEchoEndpoint}, no
- * authentication), {@code bare-jetty-core} ({@link BareJettyCoreServer}: the same on Jetty's
- * core WebSocket API, the gateway's upgrade path), {@code gateway} (the packaged jar, JWT auth on, connection and message
- * rate limits raised for the test), and {@code crossnode} (two gateway nodes on the local
- * RabbitMQ). Scenarios per server: connect, echo, fan-out. Every loop is bounded in count
- * and time; the servers are stopped before the harness exits.
+ * <p>Servers: {@code node} (the Node {@code ws} peer, {@code src/load/node/ws-peer.mjs}, JWT
+ * auth on), {@code gateway} (the packaged jar, JWT auth on, connection and message rate
+ * limits raised for the test), {@code bare-jetty-core} ({@link BareJettyCoreServer}: Jetty's
+ * core WebSocket API, the gateway's upgrade path, no authentication), {@code spring-tomcat}
+ * ({@link SpringTomcatServer}: untuned Spring {@code TextWebSocketHandler} on Tomcat, no
+ * authentication), and with {@code all} also {@code bare-jetty} and {@code bare-tomcat}
+ * ({@link BareEchoEndpoint}) and {@code crossnode} (two gateway nodes on the local RabbitMQ).
+ * Scenarios per server: connect, echo, fan-out. Modes: {@code shared} (no pinning) and
+ * {@code per-core} (each server pinned to core 0, this generator to core 1, with
+ * {@code taskset}). Every loop is bounded in count and time; the servers are stopped before
+ * the harness exits.
  *
- * <p>Parameters ({@code -Dname=value}): {@code load.scenarios} (comma list of
- * bare-jetty, bare-jetty-core, gateway, bare-tomcat, crossnode, or {@code all}), {@code load.tests}
- * (connect,echo,fanout), {@code load.connections} [15000], {@code load.echo.clients} [50],
- * {@code load.echo.seconds} [15], {@code load.fanout.members} [2000],
- * {@code load.fanout.rates} [20,50], {@code load.fanout.seconds} [15],
- * {@code load.cross.members} [1000 per node], {@code load.cross.rate} [20],
- * {@code load.warmup.seconds} [5], {@code load.connect.warmup} [10000 handshakes before the timed connect],
- * {@code load.client.threads} [2], {@code load.client.transport} [epoll where
- * available, else nio],
- * {@code load.source.addresses} [8: 127.0.0.1 to 127.0.0.8], {@code load.tomcat.connections} [5000: at
- * 15,000 the bare Tomcat runs out of its heap], {@code load.server.jvm}
+ * <p>Parameters ({@code -Dname=value}): {@code load.scenarios} [peers: node, gateway,
+ * bare-jetty-core, spring-tomcat; or {@code all}, or a comma list], {@code load.modes}
+ * [shared,per-core], {@code load.tests} (connect,echo,fanout), {@code load.connections}
+ * [15000], {@code load.echo.clients} [50], {@code load.echo.seconds} [15],
+ * {@code load.fanout.members} [2000], {@code load.fanout.rates} [20,50],
+ * {@code load.fanout.seconds} [15], {@code load.cross.members} [1000 per node],
+ * {@code load.cross.rate} [20], {@code load.warmup.seconds} [5], {@code load.connect.warmup}
+ * [10000 handshakes before the timed connect], {@code load.client.threads} [2],
+ * {@code load.client.transport} [epoll where available, else nio],
+ * {@code load.source.addresses} [8: 127.0.0.1 to 127.0.0.8], {@code load.tomcat.connections}
+ * [5000: Tomcat's servers hold their text buffers up front], {@code load.server.jvm}
  * [-XX:+UseG1GC -Xms512m -Xmx768m: what the image runs in the chart's default pod, whose 1 GiB
  * limit its -XX:InitialRAMPercentage=50 and -XX:MaxRAMPercentage=75 turn into these sizes],
  * {@code load.server.java} [the build's JDK: the home of the JDK the servers run on],
+ * {@code load.node} [node], {@code load.node.dir} [src/load/node],
  * {@code load.gateway.args} (extra {@code --name=value} for the gateway), {@code load.tomcat.maxText} [8192: Tomcat cannot hold 15,000 sessions at 512 KB].
  */
 public final class LoadHarness {
@@ -71,6 +78,15 @@ public final class LoadHarness {
 
 	static final String ROOM = "load";
 
+	/** The machine's cores, read before the per-core mode pins this JVM to one of them. */
+	private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+	/** The servers of a default run: the Node peer first, so that each figure's ratio to it can be printed as it comes. */
+	private static final List<String> PEERS = List.of("node", "gateway", "bare-jetty-core", "spring-tomcat");
+
+	private static final List<String> ALL = List.of("node", "gateway", "bare-jetty-core", "spring-tomcat", "bare-jetty",
+			"bare-tomcat", "crossnode");
+
 	private final Path jar;
 
 	private final Path dir;
@@ -78,6 +94,14 @@ public final class LoadHarness {
 	private final Set<String> targets;
 
 	private final Set<String> tests;
+
+	/** {@code shared}, and {@code per-core}: each server pinned to core 0, this generator to core 1. */
+	private final List<String> modes;
+
+	/** The mode being run. */
+	private String mode = "shared";
+
+	private final Figures figures = new Figures();
 
 	private final int connections;
 
@@ -120,9 +144,13 @@ public final class LoadHarness {
 	private LoadHarness() {
 		this.jar = Path.of(property("load.jar", "target/websocket-gateway-0.1.0-SNAPSHOT.jar"));
 		this.dir = Path.of(property("load.dir", "target/load"));
-		String scenarios = property("load.scenarios", "all");
-		this.targets = new LinkedHashSet<>(scenarios.equals("all")
-				? List.of("bare-jetty", "bare-jetty-core", "gateway", "bare-tomcat", "crossnode") : list(scenarios));
+		String scenarios = property("load.scenarios", "peers");
+		this.targets = new LinkedHashSet<>(switch (scenarios) {
+			case "peers" -> PEERS;
+			case "all" -> ALL;
+			default -> list(scenarios);
+		});
+		this.modes = list(property("load.modes", "shared,per-core"));
 		this.tests = new LinkedHashSet<>(list(property("load.tests", "connect,echo,fanout")));
 		this.connections = intProperty("load.connections", 15000);
 		this.echoClients = intProperty("load.echo.clients", 50);
@@ -156,32 +184,68 @@ public final class LoadHarness {
 	}
 
 	private void run() throws Exception {
-		print("machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+		print("machine: " + CORES + " cores, "
 				+ firstLine("/proc/cpuinfo", "model name") + ", load average " + firstLine("/proc/loadavg", "")
 				+ ", java " + System.getProperty("java.version") + " (servers: " + ServerProcess.javaVersion() + ")");
 		print("generator: Netty " + io.netty.util.Version.identify().values().iterator().next().artifactVersion() + " "
 				+ this.client.transport() + ", " + intProperty("load.client.threads", 2)
 				+ " event-loop threads, same machine");
-		for (String target : this.targets) {
-			try {
-				switch (target) {
-					case "bare-jetty" -> runServer(target, bare(target, "io.wsgateway.load.BareJettyServer", List.of()));
-					case "bare-jetty-core" -> runServer(target, bare(target, "io.wsgateway.load.BareJettyCoreServer", List.of()));
-					case "bare-tomcat" -> runServer(target, bare(target, "io.wsgateway.load.BareTomcatServer",
-							List.of("-Dbare.maxText=" + this.tomcatMaxText)));
-					case "gateway" -> runServer(target, gatewayStarter("load-a", List.of()));
-					case "crossnode" -> crossNode();
-					default -> throw new IllegalArgumentException("unknown scenario target " + target);
-				}
-			}
-			catch (Exception ex) {
-				print("[" + target + "] FAILED: " + ex);
-				this.summary.add(String.format(Locale.ROOT, "  %-12s FAILED: %s", target, ex));
+		for (String mode : this.modes) {
+			this.mode = mode;
+			pinGenerator(mode.equals("per-core") ? "1" : "0-" + (CORES - 1));
+			print("");
+			print("==== mode " + mode + (mode.equals("per-core") ? ": each server pinned to core 0, the generator to core 1"
+					: ": servers and generator share every core"));
+			for (String target : this.targets) {
+				runTarget(target);
 			}
 		}
+		pinGenerator("0-" + (CORES - 1));
 		print("");
 		print("summary (load average now " + firstLine("/proc/loadavg", "") + "):");
 		this.summary.forEach(LoadHarness::print);
+		this.figures.summary(CORES).forEach(LoadHarness::print);
+	}
+
+	private void runTarget(String target) {
+		try {
+			switch (target) {
+				case "node" -> runServer(target, this::nodePeer);
+				case "bare-jetty" -> runServer(target, bare(target, "io.wsgateway.load.BareJettyServer", List.of()));
+				case "bare-jetty-core" -> runServer(target, bare(target, "io.wsgateway.load.BareJettyCoreServer", List.of()));
+				case "bare-tomcat" -> runServer(target, bare(target, "io.wsgateway.load.BareTomcatServer",
+						List.of("-Dbare.maxText=" + this.tomcatMaxText)));
+				case "spring-tomcat" -> runServer(target, bare(target, "io.wsgateway.load.SpringTomcatServer", List.of()));
+				case "gateway" -> runServer(target, gatewayStarter("load-a", List.of()));
+				case "crossnode" -> crossNode();
+				default -> throw new IllegalArgumentException("unknown scenario target " + target);
+			}
+		}
+		catch (Exception ex) {
+			print("[" + target + "] FAILED: " + ex);
+			this.summary.add(String.format(Locale.ROOT, "  %-12s %-8s FAILED: %s", target, this.mode, ex));
+		}
+	}
+
+	/** Sets this JVM's threads' CPU affinity, all of them ({@code taskset -a}); new threads inherit it. */
+	private static void pinGenerator(String cpus) throws Exception {
+		Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		if (!taskset.waitFor(30, TimeUnit.SECONDS) || taskset.exitValue() != 0) {
+			throw new IllegalStateException("taskset could not pin the generator to CPUs " + cpus);
+		}
+	}
+
+	/** What a server's command starts with in the current mode: nothing, or {@code taskset -c 0}. */
+	private List<String> pin() {
+		return this.mode.equals("per-core") ? List.of("taskset", "-c", "0") : List.of();
+	}
+
+	/** A server's name in figures and logs: with the mode, so that the two modes' logs are kept apart. */
+	private String logName(String name) {
+		return name + "-" + this.mode;
 	}
 
 	// ---------------------------------------------------------------- servers
@@ -198,8 +262,8 @@ public final class LoadHarness {
 			List<String> jvm = new ArrayList<>(this.serverJvm);
 			jvm.addAll(extraJvm);
 			jvm.add("-cp");
-			jvm.add(name.contains("tomcat") ? classpath(true) : classpath(false));
-			return ServerProcess.start(name, this.dir, jvm, List.of(main, Integer.toString(port)), port);
+			jvm.add(classpath(name));
+			return ServerProcess.start(logName(name), this.dir, pin(), jvm, List.of(main, Integer.toString(port)), port);
 		};
 	}
 
@@ -215,19 +279,29 @@ public final class LoadHarness {
 					"--gateway.limits.messages-per-second=1000000"));
 			args.addAll(extra);
 			args.addAll(this.gatewayArgs);
-			return ServerProcess.start("gateway-" + nodeId, this.dir, this.serverJvm, args, port);
+			return ServerProcess.start(logName("gateway-" + nodeId), this.dir, pin(), this.serverJvm, args, port);
 		};
 	}
 
-	/** The harness's own class path; for Tomcat only this project's test classes, Tomcat's jars and the annotations API. */
-	private static String classpath(boolean tomcat) {
+	/**
+	 * The harness's own class path; for bare Tomcat only this project's test classes, Tomcat's
+	 * jars and the annotations API; for Spring on Tomcat everything but Jetty.
+	 */
+	private static String classpath(String server) {
 		String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
 		return Arrays.stream(entries)
-			.filter((entry) -> tomcat
-					? entry.contains("tomcat-embed") || entry.contains("jakarta.annotation-api")
-							|| entry.endsWith("test-classes")
-					: !entry.contains("tomcat-embed"))
+			.filter((entry) -> switch (server) {
+				case "bare-tomcat" -> entry.contains("tomcat-embed") || entry.contains("jakarta.annotation-api")
+						|| entry.endsWith("test-classes");
+				case "spring-tomcat" -> !entry.contains("jetty");
+				default -> !entry.contains("tomcat-embed");
+			})
 			.collect(Collectors.joining(File.pathSeparator));
+	}
+
+	private ServerProcess nodePeer() throws Exception {
+		return NodePeer.start(Path.of(property("load.node.dir", "src/load/node")), property("load.node", "node"),
+				this.dir, logName("node"), pin(), SECRET);
 	}
 
 	private void runServer(String name, Starter starter) throws Exception {
@@ -236,7 +310,7 @@ public final class LoadHarness {
 			print("[" + name + "] started " + server);
 			URI uri = URI.create("ws://127.0.0.1:" + server.port + "/ws");
 			if (this.tests.contains("connect")) {
-				connect(name, server, uri, name.contains("tomcat") ? this.tomcatConnections : this.connections);
+				connect(name, server, uri, name.contains("tomcat") ? Math.min(this.tomcatConnections, this.connections) : this.connections);
 			}
 			if (this.tests.contains("echo")) {
 				echo(name, server, uri);
@@ -267,6 +341,22 @@ public final class LoadHarness {
 	private void connect(String name, ServerProcess server, URI uri, int connections) throws Exception {
 		WsClient.Listener ignore = (conn, utf8) -> {
 		};
+		int idleThreads = server.threads();
+		AtomicInteger peakThreads = new AtomicInteger(idleThreads);
+		java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+		Thread sampler = new Thread(() -> {
+			while (sampling.get()) {
+				try {
+					peakThreads.accumulateAndGet(server.threads(), Math::max);
+					Thread.sleep(20);
+				}
+				catch (Exception ex) {
+					return;
+				}
+			}
+		}, "thread-sampler");
+		sampler.setDaemon(true);
+		sampler.start();
 		// Warm the handshake path up until the JIT has compiled it (a node that has run for a
 		// while), then take the idle server's memory.
 		List<WsClient.Conn> warm = open(uri, Math.min(this.connectWarmup, connections), 0, ignore, new TreeMap<>());
@@ -274,7 +364,7 @@ public final class LoadHarness {
 		Thread.sleep(2000);
 		long heapBefore = server.heapAfterGcKb();
 		long rssBefore = server.rssKb();
-		Map<String, long[]> histogramBefore = this.histograms ? classHistogram(server) : Map.of();
+		Map<String, long[]> histogramBefore = (this.histograms && server.isJvm()) ? classHistogram(server) : Map.of();
 		Map<Integer, Integer> failures = new TreeMap<>();
 		String[] tokens = tokens(this.connectWarmup, connections);
 		long cpu0 = server.cpuMillis();
@@ -282,10 +372,12 @@ public final class LoadHarness {
 		profile(server, "connect");
 		long start = System.nanoTime();
 		List<WsClient.Conn> conns = open(uri, tokens, ignore, failures);
-		unprofile(server, "connect");
 		double seconds = (System.nanoTime() - start) / 1e9;
 		double serverCpu = (server.cpuMillis() - cpu0) / 10.0 / seconds;
 		double genCpu = (generatorCpuNanos() - gen0) / 1e7 / seconds;
+		unprofile(server, "connect");
+		sampling.set(false);
+		sampler.join();
 		Thread.sleep(3000);
 		long heapAfter = server.heapAfterGcKb();
 		long rssAfter = server.rssKb();
@@ -294,7 +386,7 @@ public final class LoadHarness {
 		if (ok == 0) {
 			throw new IllegalStateException(name + ": no connection opened, failures by status " + failures);
 		}
-		if (this.histograms) {
+		if (this.histograms && server.isJvm()) {
 			printHistogramGrowth(name, histogramBefore, classHistogram(server), ok);
 		}
 		double rate = ok / seconds;
@@ -306,8 +398,19 @@ public final class LoadHarness {
 						+ " | cpu server %.0f%% (%.0f us per handshake) generator %.0f%%",
 				name, ok, connections, seconds, rate, failures, open, rssBefore / 1024, rssAfter / 1024, rssPer,
 				heapBefore / 1024, heapAfter / 1024, heapPer, serverCpu, serverCpu * 1e4 * seconds / Math.max(1, ok), genCpu));
+		print(String.format(Locale.ROOT, "[%s] connect: server threads %d idle, at most %d during the %d warm-up and %d timed handshakes"
+				+ " | generator %.1f us CPU per handshake", name, idleThreads, peakThreads.get(), Math.min(this.connectWarmup, connections),
+				connections, genCpu * 1e4 * seconds / Math.max(1, ok)));
+		record(name, "connect: handshakes/s", rate);
+		record(name, "connect: server us per handshake", serverCpu * 1e4 * seconds / Math.max(1, ok));
+		record(name, "connect: generator us per handshake", genCpu * 1e4 * seconds / Math.max(1, ok));
+		record(name, "connect: heap KB per idle connection", heapPer);
+		record(name, "connect: RSS KB per idle connection", rssPer);
+		record(name, "connect: heap + RSS KB per idle connection", heapPer + rssPer);
+		record(name, "connect: server threads idle", idleThreads);
+		record(name, Figures.THREADS_ADDED, peakThreads.get() - idleThreads);
 		this.summary.add(String.format(Locale.ROOT, "  %-12s connect   %6d open, %5.0f handshakes/s (target >= 2500),"
-				+ " %.1f KB RSS + %.1f KB heap per idle conn (target RSS <= 10 KB), failures %s", name, open, rate,
+				+ " %.1f KB RSS + %.1f KB heap per idle conn (target RSS <= 10 KB), failures %s", name + " " + this.mode, open, rate,
 				rssPer, heapPer, failures));
 		conns.forEach(WsClient.Conn::abort);
 		Thread.sleep(3000);
@@ -453,17 +556,13 @@ public final class LoadHarness {
 				histogram.getMaxValue() / 1e6, serverCpu, serverCpu * 1e4 / Math.max(1, rate), genCpu));
 		this.summary.add(String.format(Locale.ROOT,
 				"  %-12s echo      %6.0f round trips/s (target >= 30000), p99 %.2f ms (target <= 5), p50 %.2f, p999 %.2f",
-				name, rate, ms(histogram, 99), ms(histogram, 50), ms(histogram, 99.9)));
-		this.echoRates.put(name, rate);
-		if (this.echoRates.containsKey("gateway") && this.echoRates.containsKey("bare-jetty")
-				&& name.equals("gateway")) {
-			this.summary.add(String.format(Locale.ROOT, "  gateway/bare-jetty echo throughput ratio %.2f",
-					this.echoRates.get("gateway") / this.echoRates.get("bare-jetty")));
-		}
+				name + " " + this.mode, rate, ms(histogram, 99), ms(histogram, 50), ms(histogram, 99.9)));
+		record(name, "echo: round trips/s", rate);
+		record(name, "echo: server us per round trip", serverCpu * 1e4 / Math.max(1, rate));
+		record(name, "echo: generator us per round trip", genCpu * 1e4 / Math.max(1, rate));
+		record(name, "echo: p99 ms", ms(histogram, 99));
 		Thread.sleep(1000);
 	}
-
-	private final Map<String, Double> echoRates = new ConcurrentHashMap<>();
 
 	// ---------------------------------------------------------------- scenarios 3 and 4: fan-out
 
@@ -666,7 +765,12 @@ public final class LoadHarness {
 			cpu.append(String.format(Locale.ROOT, "server%s %.0f%% ", (servers.size() > 1) ? "-" + (char) ('a' + s) : "",
 					(servers.get(s).cpuMillis() - cpu0[s]) / 10.0 / cpuSeconds));
 		}
-		cpu.append(String.format(Locale.ROOT, "generator %.0f%%", (generatorCpuNanos() - gen0) / 1e7 / cpuSeconds));
+		double genCpuMillis = (generatorCpuNanos() - gen0) / 1e6;
+		cpu.append(String.format(Locale.ROOT, "generator %.0f%%", genCpuMillis / 10.0 / cpuSeconds));
+		double serverCpuMillis = 0;
+		for (int s = 0; s < servers.size(); s++) {
+			serverCpuMillis += servers.get(s).cpuMillis() - cpu0[s];
+		}
 		Histogram total = new Histogram(3);
 		long received = 0;
 		StringBuilder perNode = new StringBuilder();
@@ -690,8 +794,15 @@ public final class LoadHarness {
 		print(String.format(Locale.ROOT, "[%s] fan-out %d/s: %s", name, rate,
 				slowest(sinks, warmup, warmup + measured, period, TimeUnit.MILLISECONDS.toNanos(targetMillis))));
 		String target = (targetMillis == 100) ? "no loss, p99 <= 100 ms" : "p99 <= " + targetMillis + " ms";
+		print(String.format(Locale.ROOT, "[%s] fan-out %d/s: server %.2f us CPU per delivery, generator %.2f us", name, rate,
+				serverCpuMillis * 1e3 / Math.max(1, received), genCpuMillis * 1e3 / Math.max(1, received)));
+		String row = "fan-out " + receivers + " x " + rate + "/s: ";
+		record(name, row + "server us per delivery", serverCpuMillis * 1e3 / Math.max(1, received));
+		record(name, row + "generator us per delivery", genCpuMillis * 1e3 / Math.max(1, received));
+		record(name, row + "p99 ms", ms(total, 99));
+		record(name, row + "lost", lost);
 		this.summary.add(String.format(Locale.ROOT,
-				"  %-12s fan-out   %d x %d/s: %.0f deliveries/s, p99 %.1f ms, max %.1f ms, lost %d (target %s)%s", name,
+				"  %-12s fan-out   %d x %d/s: %.0f deliveries/s, p99 %.1f ms, max %.1f ms, lost %d (target %s)%s", name + " " + this.mode,
 				receivers, rate, deliveries, ms(total, 99), total.getMaxValue() / 1e6, lost, target, perNode));
 		all.forEach(WsClient.Conn::abort);
 		Thread.sleep(3000);
@@ -699,16 +810,20 @@ public final class LoadHarness {
 
 	// ---------------------------------------------------------------- helpers
 
+	private void record(String server, String row, double value) {
+		this.figures.put(this.mode, server, row, value);
+	}
+
 	/** With {@code -Dload.jfr=<settings>}: a JFR recording of the server during the measured part of a scenario. */
 	private void profile(ServerProcess server, String scenario) throws Exception {
 		String settings = property("load.jfr", "");
-		if (!settings.isEmpty()) {
+		if (!settings.isEmpty() && server.isJvm()) {
 			server.jcmd("JFR.start", "name=" + scenario, "settings=" + settings);
 		}
 	}
 
 	private void unprofile(ServerProcess server, String scenario) throws Exception {
-		if (!property("load.jfr", "").isEmpty()) {
+		if (!property("load.jfr", "").isEmpty() && server.isJvm()) {
 			Path file = this.dir.resolve(server.name + "-" + scenario + ".jfr").toAbsolutePath();
 			server.jcmd("JFR.dump", "name=" + scenario, "filename=" + file);
 			server.jcmd("JFR.stop", "name=" + scenario);
