@@ -31,8 +31,10 @@ import org.springframework.stereotype.Component;
 /**
  * Verifies the gateway's JWTs: signature with the configured HMAC secret or RSA/EC public
  * key and only the algorithms of that key's family, {@code exp} and {@code nbf} with the
- * configured clock skew, and a non-blank {@code sub}. Unsigned tokens ({@code alg: none})
- * are always refused.
+ * configured clock skew, and a {@code sub} of 1 to {@value #MAX_SUBJECT_LENGTH} characters,
+ * not blank and without control characters (PROTOCOL.md section 12), since it becomes the
+ * {@code userId} that other users, logs and backends see. Unsigned tokens
+ * ({@code alg: none}) are always refused.
  */
 @Component
 public class JwtTokenVerifier {
@@ -44,6 +46,8 @@ public class JwtTokenVerifier {
 	private static final Set<String> EC_ALGORITHMS = Set.of("ES256", "ES384", "ES512");
 
 	private static final int MIN_SECRET_BYTES = 32;
+
+	static final int MAX_SUBJECT_LENGTH = 256;
 
 	private final JwtParser parser;
 
@@ -94,6 +98,11 @@ public class JwtTokenVerifier {
 		String subject = claims.getSubject();
 		if (subject == null || subject.isBlank()) {
 			throw new InvalidTokenException("token has no subject", null);
+		}
+		if (subject.codePointCount(0, subject.length()) > MAX_SUBJECT_LENGTH
+				|| subject.codePoints().anyMatch(Character::isISOControl)) {
+			throw new InvalidTokenException("subject is longer than " + MAX_SUBJECT_LENGTH
+					+ " characters or has control characters", null);
 		}
 		Date expiration = claims.getExpiration();
 		Instant expiresAt = (expiration != null) ? expiration.toInstant().plus(this.clockSkew) : null;
