@@ -38,12 +38,8 @@ public class MessageCodec {
 	/** The field whose value handlers pass on unread, as sent. */
 	static final String PAYLOAD = "payload";
 
-	/** The factory for every JSON parser that reads what clients and backends send. */
-	public static final JsonFactory JSON_FACTORY = JsonFactory.builder()
-		.disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
-		.build();
-
-	private final JsonMapper mapper = JsonMapper.builder(JSON_FACTORY)
+	private final JsonMapper mapper = JsonMapper
+		.builder(JsonFactory.builder().disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES).build())
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
 		.withCoercionConfig(LogicalType.Textual, (config) -> {

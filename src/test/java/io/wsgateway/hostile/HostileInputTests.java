@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.security.jwt.secret=" + TestTokens.SECRET, "gateway.api.keys=" + HostileInputTests.API_KEY,
 				"gateway.api.max-body-size=1KB", "gateway.admission.handshakes-per-minute-per-ip=100000",
-				"gateway.admission.max-connections-per-ip=" + HostileInputTests.MAX_PER_IP })
+				"gateway.admission.max-connections-per-ip=" + HostileInputTests.MAX_PER_IP,
+				"gateway.limits.messages-per-second=150" })
 @ActiveProfiles("test")
 @DirtiesContext
 class HostileInputTests {
@@ -198,7 +199,7 @@ class HostileInputTests {
 	@Test
 	void messageFloodIsClosedWith4008() throws IOException {
 		try (RawWebSocket socket = raw("flooder")) {
-			for (int i = 0; i < 400; i++) {
+			for (int i = 0; i < 1000; i++) {
 				socket.sendText("{\"type\":\"ping\"}");
 			}
 			assertThat(awaitCloseSkippingFrames(socket)).isEqualTo(4008);
