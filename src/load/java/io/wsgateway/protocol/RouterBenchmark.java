@@ -54,7 +54,7 @@ public class RouterBenchmark {
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		this.router = new MessageRouter(List.of(LoadHandlers.echo(), LoadHandlers.ping()), this.codec,
-				this.validators.getValidator(), metrics, new LimitsProperties(1_000_000_000, 10), webSocket);
+				this.validators.getValidator(), metrics, new LimitsProperties(1_000_000_000, 10, 100), webSocket);
 		this.session = LoadSessions.session("jmh", new LoadSessions.CountingTransport(), metrics);
 	}
 
