@@ -9,8 +9,8 @@ import org.springframework.amqp.core.MessageProperties;
 
 /**
  * How a {@link BusEvent} travels as an AMQP message: the body as it is (JSON), and for
- * gateway events the publishing node, kind and excluded connection as headers. A message
- * without the origin header came from a backend.
+ * gateway events the publishing node, its sequence number, kind and excluded connection as
+ * headers. A message without the origin header came from a backend.
  */
 final class BusMessages {
 
@@ -19,6 +19,15 @@ final class BusMessages {
 	static final String KIND = "x-gateway-kind";
 
 	static final String EXCLUDE = "x-gateway-exclude";
+
+	/** The publishing node's number for the message, rising in publish order, kept when it is sent again. */
+	static final String SEQUENCE = "x-gateway-seq";
+
+	/**
+	 * The event's key on {@code gateway.events} when the message was published on the
+	 * client exchange under a backend's key (a chat, which nodes and backends share).
+	 */
+	static final String EVENT_KEY = "x-gateway-key";
 
 	private BusMessages() {
 	}
@@ -29,13 +38,22 @@ final class BusMessages {
 	 */
 	static BusEvent toEvent(Message message, String routingKeyPrefix) {
 		MessageProperties properties = message.getMessageProperties();
-		String routingKey = properties.getReceivedRoutingKey();
-		if (routingKey.startsWith(routingKeyPrefix)) {
-			routingKey = routingKey.substring(routingKeyPrefix.length());
+		String routingKey = header(properties, EVENT_KEY);
+		if (routingKey == null) {
+			routingKey = properties.getReceivedRoutingKey();
+			if (routingKey.startsWith(routingKeyPrefix)) {
+				routingKey = routingKey.substring(routingKeyPrefix.length());
+			}
 		}
 		return new BusEvent(routingKey, header(properties, KIND),
 				new String(message.getBody(), StandardCharsets.UTF_8), header(properties, ORIGIN),
 				header(properties, EXCLUDE));
+	}
+
+	/** Returns the message's {@link #SEQUENCE}, or -1 without one (a backend's). */
+	static long sequence(Message message) {
+		Object value = message.getMessageProperties().getHeader(SEQUENCE);
+		return (value instanceof Number number) ? number.longValue() : -1;
 	}
 
 	private static String header(MessageProperties properties, String name) {
