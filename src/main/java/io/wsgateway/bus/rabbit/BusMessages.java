@@ -1,7 +1,10 @@
 package io.wsgateway.bus.rabbit;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
+import com.rabbitmq.client.AMQP;
 import io.wsgateway.bus.BusEvent;
 
 import org.springframework.amqp.core.Message;
@@ -29,7 +32,35 @@ final class BusMessages {
 	 */
 	static final String EVENT_KEY = "x-gateway-key";
 
+	static final int TRANSIENT = 1;
+
+	static final int PERSISTENT = 2;
+
+	private static final String JSON = "application/json";
+
 	private BusMessages() {
+	}
+
+	/** Returns the headers of a gateway event from this node instance, in a map the publisher adds to. */
+	static Map<String, Object> headers(BusEvent event, String instanceId) {
+		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(ORIGIN, instanceId);
+		if (event.kind() != null) {
+			headers.put(KIND, event.kind());
+		}
+		if (event.excludeConnection() != null) {
+			headers.put(EXCLUDE, event.excludeConnection());
+		}
+		return headers;
+	}
+
+	/** Returns the properties of a JSON message, without headers. */
+	static AMQP.BasicProperties.Builder properties(int deliveryMode) {
+		return new AMQP.BasicProperties.Builder().contentType(JSON).deliveryMode(deliveryMode);
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -37,9 +37,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * </ul>
  *
  * <p>The futures complete on a thread of their own, never on the thread that reads the
- * broker connection: whatever runs on from a completion (a reply to the client, the local
- * delivery, and when that client has gone, the unbinding of its routing keys) may call
- * the broker and wait for an answer that only that reading thread could have read.
+ * broker connection: what runs on from a completion (the local delivery, the reply, an
+ * unbinding when the client has gone) may call the broker and wait for an answer that
+ * only that reading thread could read.
  */
 final class ConfirmingPublisher {
 
@@ -51,18 +51,10 @@ final class ConfirmingPublisher {
 
 	private final long confirmTimeoutNanos;
 
-	private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-		Thread publisher = new Thread(runnable, "gateway-bus-publisher");
-		publisher.setDaemon(true);
-		return publisher;
-	});
+	private final ScheduledExecutorService thread = daemon("gateway-bus-publisher");
 
 	// One thread keeps the completions in the order they were decided.
-	private final ScheduledExecutorService completions = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-		Thread completer = new Thread(runnable, "gateway-bus-confirms");
-		completer.setDaemon(true);
-		return completer;
-	});
+	private final ScheduledExecutorService completions = daemon("gateway-bus-confirms");
 
 	private long lastSequence;
 
@@ -322,6 +314,14 @@ final class ConfirmingPublisher {
 
 	private void updateAwaiting() {
 		this.awaiting = this.unconfirmed.size() + this.resend.size();
+	}
+
+	private static ScheduledExecutorService daemon(String name) {
+		return Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	private void onPublisherThread(Runnable task) {

@@ -74,8 +74,15 @@ final class NodeQueue {
 		}
 	}
 
-	/** Binds the key on the exchange; returns at once if bound already. */
+	/**
+	 * Binds the key on the exchange; returns at once if bound already. A key with an AMQP
+	 * wildcard word ({@code *} or {@code #}, from a user id) is never bound.
+	 */
 	void bind(boolean clientExchange, String key, boolean connected) {
+		if (isWildcard(key)) {
+			logger.warn("Not binding a key with an AMQP wildcard word ('*' or '#'): {}", key);
+			return;
+		}
 		if ((clientExchange ? this.clientKeys : this.eventKeys).add(key) && connected) {
 			onChannel((channel) -> channel.queueBind(this.name, exchange(clientExchange), onBroker(key)));
 		}
@@ -102,6 +109,15 @@ final class NodeQueue {
 	/** Returns the key as it is on the broker, with {@code gateway.bus.routing-key-prefix} in front. */
 	String onBroker(String routingKey) {
 		return this.properties.routingKeyPrefix() + routingKey;
+	}
+
+	private static boolean isWildcard(String routingKey) {
+		for (String word : routingKey.split("\\.", -1)) {
+			if (word.equals("*") || word.equals("#")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private String exchange(boolean clientExchange) {

@@ -1,6 +1,5 @@
 package io.wsgateway.bus.rabbit;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -52,12 +50,6 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(RabbitEventBus.class);
 
-	private static final String JSON = "application/json";
-
-	private static final int TRANSIENT = 1;
-
-	private static final int PERSISTENT = 2;
-
 	private final EventDispatcher dispatcher;
 
 	private final GatewayMetrics metrics;
@@ -87,7 +79,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		this.faults = faults;
 		this.circuitBreaker = circuitBreaker;
 		this.properties = properties;
-		this.eventDeliveryMode = properties.persistentEvents() ? PERSISTENT : TRANSIENT;
+		this.eventDeliveryMode = properties.persistentEvents() ? BusMessages.PERSISTENT : BusMessages.TRANSIENT;
 		this.duplicates = new Duplicates(properties.duplicateWindow());
 		// Unique per process even where two nodes share a host name, since it decides
 		// which events are this node's own.
@@ -114,7 +106,8 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
 			return this.publisher.publish(this.properties.exchange(), this.queue.onBroker(event.routingKey()),
-					headers(event), properties(this.eventDeliveryMode), bytes(event.body()), () -> deliverOwn(event));
+					BusMessages.headers(event, this.instanceId),
+					BusMessages.properties(this.eventDeliveryMode), BusMessages.bytes(event.body()), () -> deliverOwn(event));
 		});
 	}
 
@@ -122,11 +115,11 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
-			Map<String, Object> headers = headers(event);
+			Map<String, Object> headers = BusMessages.headers(event, this.instanceId);
 			headers.put(BusMessages.EVENT_KEY, event.routingKey());
 			// Persistent whatever gateway.bus.persistent-events says: the backend contract.
 			return this.publisher.publish(this.properties.clientExchange(), this.queue.onBroker(backendRoutingKey),
-					headers, properties(PERSISTENT), bytes(event.body()), () -> deliverOwn(event));
+					headers, BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(event.body()), () -> deliverOwn(event));
 		});
 	}
 
@@ -135,16 +128,12 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(routingKey));
 			return this.publisher.publish(this.properties.clientExchange(), this.queue.onBroker(routingKey),
-					new HashMap<>(2), properties(PERSISTENT), bytes(json), null);
+					new HashMap<>(2), BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(json), null);
 		});
 	}
 
 	@Override
 	public void bind(String routingKey) {
-		if (isWildcard(routingKey)) {
-			logger.warn("Not binding a key with an AMQP wildcard word ('*' or '#'): {}", routingKey);
-			return;
-		}
 		this.queue.bind(false, routingKey, this.connected);
 	}
 
@@ -155,10 +144,6 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	@Override
 	public void bindClientEvents(String backendRoutingKey) {
-		if (isWildcard(backendRoutingKey)) {
-			logger.warn("Not binding a key with an AMQP wildcard word ('*' or '#'): {}", backendRoutingKey);
-			return;
-		}
 		this.queue.bind(true, backendRoutingKey, this.connected);
 	}
 
@@ -297,35 +282,6 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			}
 			throw new CompletionException(unavailable());
 		});
-	}
-
-	private Map<String, Object> headers(BusEvent event) {
-		Map<String, Object> headers = new HashMap<>(8);
-		headers.put(BusMessages.ORIGIN, this.instanceId);
-		if (event.kind() != null) {
-			headers.put(BusMessages.KIND, event.kind());
-		}
-		if (event.excludeConnection() != null) {
-			headers.put(BusMessages.EXCLUDE, event.excludeConnection());
-		}
-		return headers;
-	}
-
-	private static AMQP.BasicProperties.Builder properties(int deliveryMode) {
-		return new AMQP.BasicProperties.Builder().contentType(JSON).deliveryMode(deliveryMode);
-	}
-
-	private static boolean isWildcard(String routingKey) {
-		for (String word : routingKey.split("\\.", -1)) {
-			if (word.equals("*") || word.equals("#")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static GatewayException unavailable() {
