@@ -276,10 +276,10 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			if (failure instanceof Outgoing.UnroutableException) {
 				// The broker works; nobody listens for this key.
 				this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				throw new CompletionException(new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
+						"nobody receives this message right now (no queue is bound to it), try again later"));
 			}
-			else {
-				this.circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
-			}
+			this.circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
 			throw new CompletionException(unavailable());
 		});
 	}
