@@ -49,6 +49,8 @@ final class ConfirmingPublisher {
 
 	private final String instanceId;
 
+	private final ChannelPreparation prepare;
+
 	private final long confirmTimeoutNanos;
 
 	private final ScheduledExecutorService thread = daemon("gateway-bus-publisher");
@@ -71,10 +73,13 @@ final class ConfirmingPublisher {
 	/**
 	 * @param instanceId this node instance, which with the sequence makes each message's
 	 * AMQP {@code message_id} (the same for a copy sent again, so that backends can drop it)
+	 * @param prepare run on every new channel before anything is published on it (declares
+	 * the exchanges, so that a deleted one cannot make every resend fail)
 	 */
 	ConfirmingPublisher(ConnectionFactory connectionFactory, String instanceId, Duration confirmTimeout,
-			BusFaultMeters meters) {
+			BusFaultMeters meters, ChannelPreparation prepare) {
 		this.connectionFactory = connectionFactory;
+		this.prepare = prepare;
 		this.instanceId = instanceId;
 		this.meters = meters;
 		this.confirmTimeoutNanos = confirmTimeout.toNanos();
@@ -163,6 +168,7 @@ final class ConfirmingPublisher {
 			lost(current);
 		}
 		current = this.connectionFactory.createConnection().createChannel(false);
+		this.prepare.prepare(current);
 		current.confirmSelect();
 		Channel opened = current;
 		current.addConfirmListener((tag, multiple) -> onPublisherThread(() -> acked(opened, tag, multiple)),
@@ -340,6 +346,14 @@ final class ConfirmingPublisher {
 		catch (RejectedExecutionException ex) {
 			// stopped: nobody waits any more
 		}
+	}
+
+	/** Readies a new channel for publishing. */
+	@FunctionalInterface
+	interface ChannelPreparation {
+
+		void prepare(Channel channel) throws IOException;
+
 	}
 
 }

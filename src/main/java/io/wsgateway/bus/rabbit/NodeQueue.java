@@ -62,8 +62,7 @@ final class NodeQueue {
 	 * before this node publishes on it.
 	 */
 	void declare(Channel channel) throws IOException {
-		channel.exchangeDeclare(this.properties.exchange(), "topic", true);
-		channel.exchangeDeclare(this.properties.clientExchange(), "topic", true);
+		declareExchanges(channel);
 		Duration expiry = this.properties.queueExpiry();
 		channel.queueDeclare(this.name, true, false, false, Map.of("x-expires", expiry.toMillis()));
 		for (String key : this.eventKeys) {
@@ -72,6 +71,12 @@ final class NodeQueue {
 		for (String key : this.clientKeys) {
 			channel.queueBind(this.name, this.properties.clientExchange(), onBroker(key));
 		}
+	}
+
+	/** Declares the two durable topic exchanges (idempotent); called before publishing on a new channel. */
+	void declareExchanges(Channel channel) throws IOException {
+		channel.exchangeDeclare(this.properties.exchange(), "topic", true);
+		channel.exchangeDeclare(this.properties.clientExchange(), "topic", true);
 	}
 
 	/**

@@ -85,9 +85,9 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		// which events are this node's own.
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
 		this.instanceId = node.nodeId() + "-" + suffix;
-		this.publisher = new ConfirmingPublisher(connectionFactory, this.instanceId, properties.confirmTimeout(),
-				faults);
 		this.queue = new NodeQueue(connectionFactory, properties, "gateway.node." + this.instanceId);
+		this.publisher = new ConfirmingPublisher(connectionFactory, this.instanceId, properties.confirmTimeout(),
+				faults, this.queue::declareExchanges);
 		connectionFactory.addConnectionListener(this);
 	}
 

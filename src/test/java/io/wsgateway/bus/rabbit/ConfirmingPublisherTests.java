@@ -30,7 +30,10 @@ class ConfirmingPublisherTests {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final ConfirmingPublisher publisher = new ConfirmingPublisher(this.connectionFactory, "test",
-			Duration.ofSeconds(5), new BusFaultMeters(this.meters));
+			Duration.ofSeconds(5), new BusFaultMeters(this.meters),
+			(channel) -> channel.exchangeDeclare(EXCHANGE, "topic", false, true, null));
+
+	private static final String EXCHANGE = "gateway.test.publisher." + UUID.randomUUID();
 
 	@AfterEach
 	void stop() {
@@ -80,6 +83,24 @@ class ConfirmingPublisherTests {
 		}
 		CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
 		assertThat(order).hasSize(200).isSorted();
+	}
+
+	@Test
+	void decidesAMessageWhoseExchangeWasDeletedUnderIt() throws Exception {
+		Channel admin = this.connectionFactory.createConnection().createChannel(false);
+		String queue = admin.queueDeclare().getQueue();
+		admin.queueBind(queue, EXCHANGE, "gateway.test.gone");
+		publish("gateway.test.gone").get(20, TimeUnit.SECONDS);
+		admin.exchangeDelete(EXCHANGE);
+		// The channel closes (404), the message is sent again on a new channel, which first
+		// declares the exchange: no binding now, so it is returned and refused, not resent forever.
+		assertThatThrownBy(() -> publish("gateway.test.gone").get(20, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(Outgoing.UnroutableException.class);
+	}
+
+	private CompletableFuture<Void> publish(String key) {
+		return this.publisher.publish(EXCHANGE, key, new HashMap<>(), new AMQP.BasicProperties.Builder(),
+				"{}".getBytes(StandardCharsets.UTF_8), null);
 	}
 
 	private volatile boolean ranOnConfirm;
