@@ -2,6 +2,7 @@ package io.wsgateway.bus.rabbit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.EventDispatcher;
@@ -34,9 +35,10 @@ class RabbitBusConfiguration {
 
 	private static final long RECOVERY_INTERVAL_MS = 1000;
 
+
 	@Bean(destroyMethod = "stop")
 	RabbitEventBus rabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher,
-			GatewayMetrics metrics, BusProperties properties, NodeProperties node) {
+			GatewayMetrics metrics, BusFaultMeters faults, BusProperties properties, NodeProperties node) {
 		CircuitBreaker circuitBreaker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(CIRCUIT_WINDOW)
 			.minimumNumberOfCalls(CIRCUIT_MINIMUM_CALLS)
@@ -44,9 +46,13 @@ class RabbitBusConfiguration {
 			.waitDurationInOpenState(properties.circuitOpenDuration())
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build());
-		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metrics, circuitBreaker, properties,
-				node);
+		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metrics, faults, circuitBreaker,
+				properties, node);
 		metrics.busConnected(bus::isBrokerConnected);
+		faults.gauge("queue.depth", "Messages waiting in this node's queue (-1 while the broker cannot say)", bus,
+				RabbitEventBus::queueDepth);
+		faults.gauge("awaiting.outcome", "Publishes of this node sent and not yet confirmed, or to be sent again",
+				bus, RabbitEventBus::awaitingOutcome);
 		return bus;
 	}
 
@@ -66,11 +72,20 @@ class RabbitBusConfiguration {
 	}
 
 	@Bean
-	HealthIndicator brokerHealthIndicator(RabbitEventBus bus) {
+	BusFaultMeters busFaultMeters(MeterRegistry registry) {
+		return new BusFaultMeters(registry);
+	}
+
+	@Bean
+	HealthIndicator brokerHealthIndicator(RabbitEventBus bus, BusFaultMeters faults) {
 		return () -> {
 			Health.Builder health = bus.isBrokerConnected() ? Health.up() : Health.down();
 			return health.withDetail("queue", bus.queue())
 				.withDetail("bindings", bus.bindings().size())
+				.withDetail("queueDepth", bus.queueDepth())
+				.withDetail("awaitingOutcome", bus.awaitingOutcome())
+				.withDetail("returnedUnroutable", faults.returnedTotal())
+				.withDetail("confirmsFailed", faults.confirmFailuresTotal())
 				.withDetail("circuitBreaker", bus.circuitState().name())
 				.build();
 		};
