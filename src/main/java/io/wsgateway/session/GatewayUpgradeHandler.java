@@ -1,6 +1,5 @@
 package io.wsgateway.session;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -108,23 +107,16 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 
 		@Override
 		public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-			JettyHandshakeRequest checkedRequest = new JettyHandshakeRequest(request);
-			JettyHandshakeResponse refusal = new JettyHandshakeResponse();
-			HandshakeInterceptorChain chain = new HandshakeInterceptorChain(GatewayUpgradeHandler.this.checks, null);
-			Map<String, Object> attributes = new HashMap<>();
+			Map<String, Object> attributes;
 			try {
-				if (!chain.applyBeforeHandshake(checkedRequest, refusal, attributes)) {
-					refusal.send(response, callback);
-					return null;
-				}
+				attributes = UpgradeChecks.run(GatewayUpgradeHandler.this.checks, request, response, callback);
 			}
 			catch (Exception ex) {
-				chain.applyAfterHandshake(checkedRequest, refusal, ex);
-				GatewayUpgradeHandler.this.endpoint.release(attributes.get(HandshakeAttributes.ADMISSION_LEASE),
-						(String) attributes.get(HandshakeAttributes.CONNECTION_ID));
 				throw new IllegalStateException("Handshake check failed", ex);
 			}
-			chain.applyAfterHandshake(checkedRequest, refusal, null);
+			if (attributes == null) {
+				return null;
+			}
 			if (!GatewayUpgradeHandler.this.compression) {
 				response.setExtensions(List.of());
 			}

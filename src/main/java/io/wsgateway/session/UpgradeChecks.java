@@ -121,7 +121,12 @@ public final class UpgradeChecks {
 		catch (Exception ex) {
 			chain.applyAfterHandshake(checkedRequest, refusal, ex);
 			if (attributes.get(HandshakeAttributes.ADMISSION_LEASE) instanceof AutoCloseable lease) {
-				lease.close();
+				try {
+					lease.close();
+				}
+				catch (Exception closing) {
+					ex.addSuppressed(closing);
+				}
 			}
 			throw ex;
 		}
