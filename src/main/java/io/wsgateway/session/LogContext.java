@@ -6,6 +6,8 @@ import org.slf4j.MDC;
  * Puts a connection's id and user id into the logging context (MDC keys
  * {@code connectionId} and {@code userId}) for the work done on its behalf, so every log
  * line about a connection names it, in plain and structured logs alike. Never the token.
+ * With tracing on, Micrometer Tracing adds {@code traceId} and {@code spanId} beside them
+ * while a message's span is current (io.wsgateway.tracing).
  */
 public final class LogContext implements AutoCloseable {
 

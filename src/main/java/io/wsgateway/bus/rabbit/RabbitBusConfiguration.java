@@ -4,10 +4,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusProperties;
+import io.wsgateway.bus.BusTracing;
 import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.ops.GatewayMetrics;
 
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -19,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Wires the RabbitMQ bus when {@code gateway.bus.type=rabbitmq}: the bus, one listener
  * container consuming this node's queue on a single consumer (so events keep their
- * order), the publish circuit breaker, the {@code broker} health indicator and the
+ * order), the publish circuit breaker, tracing when it is configured, the {@code broker} health indicator and the
  * {@code gateway.bus.connected} gauge.
  */
 @Configuration(proxyBeanMethods = false)
@@ -36,7 +38,7 @@ class RabbitBusConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	RabbitEventBus rabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher,
-			GatewayMetrics metrics, BusProperties properties, NodeProperties node) {
+			GatewayMetrics metrics, BusProperties properties, NodeProperties node, ObjectProvider<BusTracing> tracing) {
 		CircuitBreaker circuitBreaker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(CIRCUIT_WINDOW)
 			.minimumNumberOfCalls(CIRCUIT_MINIMUM_CALLS)
@@ -45,7 +47,7 @@ class RabbitBusConfiguration {
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build());
 		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metrics, circuitBreaker, properties,
-				node);
+				node, tracing.getIfAvailable(() -> BusTracing.OFF));
 		metrics.busConnected(bus::isBrokerConnected);
 		return bus;
 	}

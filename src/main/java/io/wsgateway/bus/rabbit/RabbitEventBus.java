@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -20,6 +21,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusProperties;
+import io.wsgateway.bus.BusTracing;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.bus.MalformedEventException;
@@ -71,6 +73,10 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	private final BusProperties properties;
 
+	private final BusTracing tracing;
+
+	private final ToIntFunction<BusEvent> deliver;
+
 	private final String queue;
 
 	private final String instanceId;
@@ -80,12 +86,14 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	private volatile boolean connected;
 
 	RabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher, GatewayMetrics metrics,
-			CircuitBreaker circuitBreaker, BusProperties properties, NodeProperties node) {
+			CircuitBreaker circuitBreaker, BusProperties properties, NodeProperties node, BusTracing tracing) {
 		this.connectionFactory = connectionFactory;
 		this.dispatcher = dispatcher;
 		this.metrics = metrics;
 		this.circuitBreaker = circuitBreaker;
 		this.properties = properties;
+		this.tracing = tracing;
+		this.deliver = dispatcher::dispatch;
 		this.publisher = new ConfirmingPublisher(connectionFactory);
 		// Unique per process even where two nodes share a host name, since it decides
 		// which events are this node's own.
@@ -108,14 +116,15 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	@Override
 	public CompletionStage<Void> publish(BusEvent event) {
 		return guarded(() -> {
+			BusTracing.Publish trace = this.tracing.publishing(this.properties.exchange(), event.routingKey());
 			AMQP.BasicProperties amqp = new AMQP.BasicProperties.Builder().contentType(JSON)
 				.deliveryMode(TRANSIENT)
-				.headers(headers(event))
+				.headers(trace.headers(headers(event)))
 				.build();
 			// Handed to the publisher thread before the local dispatch, so that the other nodes
 			// start their fan-out while this one does its own instead of after it.
-			CompletableFuture<Void> published = this.publisher.publish(this.properties.exchange(),
-					onBroker(event.routingKey()), amqp, bytes(event.body()));
+			CompletableFuture<Void> published = trace.watch(this.publisher.publish(this.properties.exchange(),
+					onBroker(event.routingKey()), amqp, bytes(event.body())));
 			this.dispatcher.dispatch(event);
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
 			return published;
@@ -126,10 +135,13 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	public CompletionStage<Void> publishToBackend(String routingKey, String json) {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(routingKey));
+			BusTracing.Publish trace = this.tracing.publishing(this.properties.clientExchange(), routingKey);
 			AMQP.BasicProperties amqp = new AMQP.BasicProperties.Builder().contentType(JSON)
 				.deliveryMode(PERSISTENT)
+				.headers(trace.headers(null))
 				.build();
-			return this.publisher.publish(this.properties.clientExchange(), onBroker(routingKey), amqp, bytes(json));
+			return trace.watch(
+					this.publisher.publish(this.properties.clientExchange(), onBroker(routingKey), amqp, bytes(json)));
 		});
 	}
 
@@ -213,7 +225,8 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			return;
 		}
 		try {
-			if (!this.dispatcher.dispatch(event)) {
+			if (this.tracing.delivering(this.properties.exchange(), event, message.getMessageProperties().getHeaders(),
+					this.deliver) == EventDispatcher.NO_LISTENER) {
 				malformed(event, "no listener for this routing key");
 			}
 		}
