@@ -10,6 +10,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.InboundMessageHandler;
+import io.wsgateway.session.LogContext;
 import io.wsgateway.session.OutboundFrame;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -65,7 +66,8 @@ final class TracingInboundHandler implements InboundMessageHandler {
 	@Override
 	public void onMessage(ClientSession session, String text) {
 		Span span = start(text);
-		try (Tracer.SpanInScope scope = this.tracer.withSpan(span)) {
+		try (Tracer.SpanInScope scope = this.tracer.withSpan(span);
+				LogContext.SpanScope logged = LogContext.span(span.context().spanId())) {
 			this.router.onMessage(session, text);
 		}
 		catch (RuntimeException ex) {
