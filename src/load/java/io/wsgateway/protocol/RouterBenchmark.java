@@ -61,7 +61,7 @@ public class RouterBenchmark {
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		return new MessageRouter(List.of(LoadHandlers.echo(), LoadHandlers.ping()), codec, validator, metrics,
-				new LimitsProperties(1_000_000_000, 10), webSocket);
+				new LimitsProperties(1_000_000_000, 10, 100), webSocket);
 	}
 
 	@TearDown

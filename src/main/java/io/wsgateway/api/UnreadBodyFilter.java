@@ -20,6 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * limit, at its first error. The server then closes the connection rather than read the
  * rest, and without the header a client that keeps connections open would send its next
  * request into the closed connection. A body read to its end keeps the connection open.
+ * A request with {@code Expect: 100-continue} is answered with close without asking its
+ * input stream: Jetty sends {@code 100 Continue} as soon as the input is touched, and a
+ * refusal must reach such a client before any invitation to send the body.
  */
 final class UnreadBodyFilter extends OncePerRequestFilter {
 
@@ -64,6 +67,10 @@ final class UnreadBodyFilter extends OncePerRequestFilter {
 
 		private void closeIfUnread(int status) {
 			if (status < 400 || isCommitted()) {
+				return;
+			}
+			if (this.request.getHeader(HttpHeaders.EXPECT) != null) {
+				setHeader(HttpHeaders.CONNECTION, "close");
 				return;
 			}
 			try {

@@ -12,15 +12,20 @@ public final class BackendEventBodies {
 
 	/**
 	 * Returns the parsed body.
-	 * @throws MalformedEventException if it is not JSON
+	 * @throws MalformedEventException if it is not JSON or empty
 	 */
 	public static JsonNode parse(MessageCodec codec, String body) {
+		JsonNode json;
 		try {
-			return codec.parse(body);
+			json = codec.parse(body);
 		}
 		catch (JacksonException ex) {
 			throw new MalformedEventException("body is not JSON");
 		}
+		if (json.isMissingNode()) {
+			throw new MalformedEventException("body is empty");
+		}
+		return json;
 	}
 
 	/** Returns the field's value if it is a JSON string, else {@code null}. */

@@ -35,12 +35,16 @@ import org.springframework.stereotype.Component;
  * during a rotation), RSA/EC public key, or a key of the JSON Web Key Set chosen by
  * {@code kid}, and only with the algorithms of that key's type; {@code exp} and {@code nbf}
  * with the configured clock skew; {@code iss} and {@code aud} when configured; and a
- * non-blank {@code sub}. Unsigned tokens ({@code alg: none}) are always refused.
+ * {@code sub} of 1 to {@value #MAX_SUBJECT_LENGTH} characters, not blank and without control
+ * characters (PROTOCOL.md section 12), since it becomes the {@code userId} that other users,
+ * logs and backends see. Unsigned tokens ({@code alg: none}) are always refused.
  */
 @Component
 public class JwtTokenVerifier {
 
 	private static final int MIN_SECRET_BYTES = 32;
+
+	static final int MAX_SUBJECT_LENGTH = 256;
 
 	// Tried in turn while the signature does not match: the secret, then the previous one.
 	private final List<JwtParser> parsers;
@@ -114,6 +118,11 @@ public class JwtTokenVerifier {
 		String subject = claims.getSubject();
 		if (subject == null || subject.isBlank()) {
 			throw new InvalidTokenException("token has no subject", null);
+		}
+		if (subject.codePointCount(0, subject.length()) > MAX_SUBJECT_LENGTH
+				|| subject.codePoints().anyMatch(Character::isISOControl)) {
+			throw new InvalidTokenException("subject is longer than " + MAX_SUBJECT_LENGTH
+					+ " characters or has control characters", null);
 		}
 		Date expiration = claims.getExpiration();
 		Instant expiresAt = (expiration != null) ? expiration.toInstant() : null;

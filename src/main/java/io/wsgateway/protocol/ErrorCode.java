@@ -18,6 +18,9 @@ public enum ErrorCode {
 	/** The connection sent more than {@code gateway.limits.messages-per-second}. */
 	RATE_LIMITED("rate_limited"),
 
+	/** A per-connection limit such as {@code gateway.limits.max-rooms-per-connection} is reached; nothing changed. */
+	LIMIT_EXCEEDED("limit_exceeded"),
+
 	/** A dependency such as the broker is unavailable; try again later. */
 	SERVICE_UNAVAILABLE("service_unavailable"),
 

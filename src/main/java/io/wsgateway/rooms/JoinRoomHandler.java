@@ -3,7 +3,10 @@ package io.wsgateway.rooms;
 import java.util.concurrent.CompletionStage;
 
 import io.wsgateway.presence.ClusterPresence;
+import io.wsgateway.protocol.ErrorCode;
+import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
+import io.wsgateway.protocol.LimitsProperties;
 import io.wsgateway.protocol.MessageHandler;
 import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.session.ClientSession;
@@ -16,7 +19,10 @@ import org.springframework.stereotype.Component;
  * {@code join_room {room, presence?}} → {@code room_joined {room, members}}, where
  * {@code members} counts the room's connections on every node. With {@code presence: true}
  * the connection also receives {@code presence {room, userId, action}} as users join and
- * leave the room.
+ * leave the room. A connection is a member of at most
+ * {@code gateway.limits.max-rooms-per-connection} rooms: a join beyond it is answered
+ * {@code limit_exceeded} and changes nothing, while joining a room it is already in still
+ * succeeds.
  */
 @Component
 class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
@@ -29,9 +35,12 @@ class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 
 	private final ClusterPresence presence;
 
-	JoinRoomHandler(RoomRegistry rooms, ClusterPresence presence) {
+	private final int maxRooms;
+
+	JoinRoomHandler(RoomRegistry rooms, ClusterPresence presence, LimitsProperties limits) {
 		this.rooms = rooms;
 		this.presence = presence;
+		this.maxRooms = limits.maxRoomsPerConnection();
 	}
 
 	@Override
@@ -46,6 +55,11 @@ class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, JoinRoom message) {
+		// Only this handler adds rooms, on the connection's inbound thread: no join can race this check.
+		if (session.rooms().size() >= this.maxRooms && !session.rooms().contains(message.room())) {
+			throw new GatewayException(ErrorCode.LIMIT_EXCEEDED,
+					"a connection may be in at most " + this.maxRooms + " rooms; leave one first");
+		}
 		int members = this.rooms.join(message.room(), session);
 		this.presence.joined(session, message.room(), Boolean.TRUE.equals(message.presence()));
 		return MessageHandler

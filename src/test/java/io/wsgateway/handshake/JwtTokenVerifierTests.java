@@ -181,6 +181,26 @@ class JwtTokenVerifierTests {
 		}
 
 		@ParameterizedTest
+		@ValueSource(strings = { "alice\nbob", "alice\u0000", "\u0007", "tab\there", "del\u007f", "c1\u0085" })
+		void rejectsSubjectWithControlCharacters(String subject) {
+			assertRefused(this.verifier, TestTokens.forUser(subject).build());
+		}
+
+		@Test
+		void rejectsSubjectLongerThan256Characters() {
+			assertRefused(this.verifier, TestTokens.forUser("a".repeat(257)).build());
+			assertRefused(this.verifier, TestTokens.forUser("x".repeat(10 * 1024)).build());
+		}
+
+		@Test
+		void acceptsSubjectOf256CharactersCountedAsCodePoints() throws InvalidTokenException {
+			String emoji = "\uD83D\uDE00".repeat(256);
+			assertThat(this.verifier.verify(TestTokens.forUser(emoji).build()).userId()).isEqualTo(emoji);
+			assertThat(this.verifier.verify(TestTokens.forUser("a".repeat(256)).build()).userId()).hasSize(256);
+			assertThat(this.verifier.verify(TestTokens.forUser("Zoë O'Brien-李").build()).userId()).isEqualTo("Zoë O'Brien-李");
+		}
+
+		@ParameterizedTest
 		@ValueSource(strings = { "", " ", "garbage", "a.b", "a.b.c", "eyJhbGciOiJIUzI1NiJ9..", "....." })
 		void rejectsMalformedTokens(String token) {
 			assertRefused(this.verifier, token);

@@ -122,7 +122,7 @@ class MessageRouterTests {
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		return new MessageRouter(handlers(), new MessageCodec(), VALIDATOR,
 				TestGatewayMetrics.create(this.meters, TestSessions.registry()),
-				new LimitsProperties(messagesPerSecond, maxViolations), webSocket);
+				new LimitsProperties(messagesPerSecond, maxViolations, 100), webSocket);
 	}
 
 	@BeforeEach
@@ -414,7 +414,7 @@ class MessageRouterTests {
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new MessageRouter(List.of(join(), join()), new MessageCodec(), VALIDATOR,
-					TestGatewayMetrics.create(), new LimitsProperties(50, 10), webSocket))
+					TestGatewayMetrics.create(), new LimitsProperties(50, 10, 100), webSocket))
 			.withMessageContaining("'join'");
 	}
 
