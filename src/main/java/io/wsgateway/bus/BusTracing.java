@@ -67,7 +67,10 @@ public interface BusTracing {
 		 */
 		Map<String, Object> headers(Map<String, Object> headers);
 
-		/** Ends the publish span when the broker confirmed or refused the message; returns a future that completes with it. */
+		/**
+		 * Ends the publish span when the broker confirmed or refused the message; returns
+		 * a future that completes with {@code confirmed}.
+		 */
 		CompletableFuture<Void> watch(CompletableFuture<Void> confirmed);
 
 	}
