@@ -112,12 +112,25 @@ public class FanOutBenchmark {
 		}
 
 		@Override
+		public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+			return publish(event);
+		}
+
+		@Override
 		public CompletionStage<Void> publishToBackend(String routingKey, String json) {
 			return CompletableFuture.completedStage(null);
 		}
 
 		@Override
 		public void bind(String routingKey) {
+		}
+
+		@Override
+		public void bindClientEvents(String backendRoutingKey) {
+		}
+
+		@Override
+		public void unbindClientEvents(String backendRoutingKey) {
 		}
 
 		@Override

@@ -10,14 +10,27 @@ import java.util.concurrent.CompletionStage;
 public interface EventBus {
 
 	/**
-	 * Publishes an event to every node, this one included. This node's listener runs
-	 * before the method returns, so events one thread publishes reach local sessions in
-	 * order; other nodes receive them in the same order.
-	 * @return a stage that completes when the event has been handed to every node (at once
-	 * for the local bus), or exceptionally with a
+	 * Publishes an event to every node, this one included. Events a node publishes reach
+	 * its local sessions and every other node in publish order. This node's listener runs
+	 * before the returned stage completes: at once for the local bus, after the broker's
+	 * confirm for RabbitMQ, so that nothing is delivered anywhere unless the event reached
+	 * every node.
+	 * @return a stage that completes when the event will reach every node that stays up
+	 * (at once for the local bus), or exceptionally with a
 	 * {@link io.wsgateway.protocol.GatewayException} of code {@code service_unavailable}
+	 * when it reached nobody
 	 */
 	CompletionStage<Void> publish(BusEvent event);
+
+	/**
+	 * Publishes an event to every node, as {@link #publish}, and in the same broker message
+	 * to backends on {@code gateway.client-events} under {@code backendRoutingKey}: one
+	 * outcome for both, so that the event is either with every node and backend or with
+	 * none. Other nodes receive it only where they bound the backend key
+	 * ({@link #bindClientEvents}).
+	 * @return as for {@link #publish}
+	 */
+	CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey);
 
 	/**
 	 * Publishes an event for backend services on {@code gateway.client-events}.
@@ -37,6 +50,16 @@ public interface EventBus {
 
 	/** Tells the bus that no local session needs this key any more. */
 	void unbind(String routingKey);
+
+	/**
+	 * Tells the bus that a local session needs the events other nodes publish with
+	 * {@link #publishWithBackend} under this backend key; calls for a key already bound are
+	 * ignored.
+	 */
+	void bindClientEvents(String backendRoutingKey);
+
+	/** Tells the bus that no local session needs the events under this backend key any more. */
+	void unbindClientEvents(String backendRoutingKey);
 
 	/** Returns whether the bus can reach other nodes and backends right now. */
 	boolean isConnected();

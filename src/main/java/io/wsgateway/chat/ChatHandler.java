@@ -22,10 +22,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code chat {clanId, content, messageType}} from a subscribed connection: the {@code chat}
- * event goes at once to the clan's other subscribed connections on every node (the
- * sender's other devices included) and to backends on {@code chat.message.<clanId>}; the
- * sender's {@code message_sent {messageId}} follows the broker's confirm. With the broker
- * unreachable nothing is delivered and the sender gets {@code service_unavailable}.
+ * event goes, as one broker message, to the clan's other subscribed connections on every
+ * node (the sender's other devices included) and to backends on
+ * {@code chat.message.<clanId>}; the sender's {@code message_sent {messageId}} follows the
+ * broker's confirm. An error means it reached no member and no backend.
  */
 @Component
 class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
@@ -80,9 +80,10 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 		String messageId = UUID.randomUUID().toString();
 		String frame = this.codec.encode(new ChatMessages.Chat(messageId, message.clanId(), session.userId(),
 				message.content(), message.messageType(), Instant.now())).text();
-		this.bus.publish(new BusEvent(ClanSubscriptions.KEY_PREFIX + message.clanId(), "chat", frame, this.node,
-				session.id()));
-		return this.bus.publishToBackend("chat.message." + message.clanId(), frame)
+		// One broker message for the members on every node and for backends: one outcome for both.
+		BusEvent event = new BusEvent(ClanSubscriptions.KEY_PREFIX + message.clanId(), "chat", frame, this.node,
+				session.id());
+		return this.bus.publishWithBackend(event, ClanSubscriptions.backendKey(message.clanId()))
 			.thenApply((confirmed) -> new ChatMessages.MessageSent(messageId));
 	}
 

@@ -19,10 +19,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * This node's clan chat subscribers by clan. The node is bound to {@code chat.clan.<clanId>}
- * while a session here is subscribed to that clan. A {@code refresh} whose token no longer
- * lists a subscribed clan ends that subscription with a pushed {@code subscription_confirmed}
- * {@code unsubscribed}.
+ * This node's clan chat subscribers by clan. While a session here is subscribed to a clan,
+ * the node is bound to {@code chat.clan.<clanId>} (backends' messages) and to
+ * {@code chat.message.<clanId>} on the client exchange (members' chats, which backends get
+ * in the same message). A {@code refresh} whose token no longer lists a subscribed clan ends
+ * that subscription with a pushed {@code subscription_confirmed} {@code unsubscribed}.
  */
 @Component
 public class ClanSubscriptions implements SessionEvents {
@@ -42,6 +43,14 @@ public class ClanSubscriptions implements SessionEvents {
 		this.codec = codec;
 	}
 
+	/**
+	 * Returns the key of a clan's chat messages for backends on {@code gateway.client-events},
+	 * which nodes with subscribers bind too: a member's chat reaches them in the same message.
+	 */
+	static String backendKey(String clanId) {
+		return "chat.message." + clanId;
+	}
+
 	static String subscription(String clanId) {
 		return SERVICE + ":" + clanId;
 	}
@@ -52,6 +61,7 @@ public class ClanSubscriptions implements SessionEvents {
 			Set<ClientSession> result = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
 			if (sessions == null) {
 				this.bus.bind(KEY_PREFIX + clan);
+				this.bus.bindClientEvents(backendKey(clan));
 			}
 			result.add(session);
 			return result;
@@ -68,6 +78,7 @@ public class ClanSubscriptions implements SessionEvents {
 			sessions.remove(session);
 			if (sessions.isEmpty()) {
 				this.bus.unbind(KEY_PREFIX + clan);
+				this.bus.unbindClientEvents(backendKey(clan));
 				return null;
 			}
 			return sessions;

@@ -91,8 +91,11 @@ class JwksKeySetTests {
 			verifier.verify(before);
 			String newKid = provider.rotate();
 			String after = provider.clientToken(OpenIdProvider.LONG_LIVED);
-			// The key set may only be fetched again once jwks-refresh-min has passed.
-			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verifier.verify(after));
+			// The key set may only be fetched again once jwks-refresh-min has passed: until then the
+			// new kid is refused.
+			await().atMost(Duration.ofSeconds(10))
+				.ignoreExceptionsInstanceOf(InvalidTokenException.class)
+				.untilAsserted(() -> verifier.verify(after));
 			assertThat(verifier.keyStatus().keyIds()).contains(newKid);
 			assertThat(verifier.verify(before).userId()).isEqualTo(OpenIdProvider.LONG_LIVED);
 		}

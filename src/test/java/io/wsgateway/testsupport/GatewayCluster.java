@@ -192,8 +192,8 @@ public final class GatewayCluster implements AutoCloseable {
 		}
 
 		/**
-		 * Cuts the node off the broker for good: its connection is closed (so its queue
-		 * goes) and every reconnection fails. It keeps serving its clients, but nothing it
+		 * Cuts the node off the broker for good: its connection is closed (its queue stays
+		 * until {@code gateway.bus.queue-expiry}) and every reconnection fails. It keeps serving its clients, but nothing it
 		 * publishes reaches anyone, as if it had died.
 		 */
 		public void partition() {

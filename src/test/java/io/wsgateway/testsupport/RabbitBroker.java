@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -25,6 +29,8 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
 public record RabbitBroker(String host, int port, String username, String password) {
 
 	private static final String URI_VARIABLE = "GATEWAY_TEST_RABBITMQ_URI";
+
+	private static final String CTL_NODE_VARIABLE = "GATEWAY_TEST_RABBITMQCTL_NODE";
 
 	private static final int LOCAL_PORT = 5672;
 
@@ -52,6 +58,37 @@ public record RabbitBroker(String host, int port, String username, String passwo
 		factory.setUsername(this.username);
 		factory.setPassword(this.password);
 		return factory;
+	}
+
+	/**
+	 * Runs {@code rabbitmqctl} on the broker's node, for fault tests: the node named by
+	 * {@code GATEWAY_TEST_RABBITMQCTL_NODE} (for a second, private broker beside a shared
+	 * one), else rabbitmqctl's default node.
+	 * @throws IllegalStateException if it fails or takes more than a minute
+	 */
+	public static void ctl(String... arguments) {
+		List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+		String node = System.getenv(CTL_NODE_VARIABLE);
+		if (node != null && !node.isBlank()) {
+			command.addAll(List.of("-n", node));
+		}
+		command.addAll(List.of(arguments));
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!finished || process.exitValue() != 0) {
+				process.destroy();
+				throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(String.join(" ", command) + " failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(String.join(" ", command) + " interrupted", ex);
+		}
 	}
 
 	private static RabbitBroker find() {

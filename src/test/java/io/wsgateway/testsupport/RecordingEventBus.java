@@ -42,6 +42,8 @@ public final class RecordingEventBus implements EventBus {
 
 	private final List<String> bindingCalls = new CopyOnWriteArrayList<>();
 
+	private final List<String> clientBindingCalls = new CopyOnWriteArrayList<>();
+
 	private volatile boolean connected = true;
 
 	private RecordingEventBus(EventBus delegate) {
@@ -68,6 +70,29 @@ public final class RecordingEventBus implements EventBus {
 	public CompletionStage<Void> publishToBackend(String routingKey, String json) {
 		this.backend.add(new BackendEvent(routingKey, json));
 		return (this.delegate != null) ? this.delegate.publishToBackend(routingKey, json) : DONE;
+	}
+
+	@Override
+	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+		this.published.add(event);
+		this.backend.add(new BackendEvent(backendRoutingKey, event.body()));
+		return (this.delegate != null) ? this.delegate.publishWithBackend(event, backendRoutingKey) : DONE;
+	}
+
+	@Override
+	public void bindClientEvents(String backendRoutingKey) {
+		this.clientBindingCalls.add("bind " + backendRoutingKey);
+		if (this.delegate != null) {
+			this.delegate.bindClientEvents(backendRoutingKey);
+		}
+	}
+
+	@Override
+	public void unbindClientEvents(String backendRoutingKey) {
+		this.clientBindingCalls.add("unbind " + backendRoutingKey);
+		if (this.delegate != null) {
+			this.delegate.unbindClientEvents(backendRoutingKey);
+		}
 	}
 
 	@Override
@@ -132,11 +157,17 @@ public final class RecordingEventBus implements EventBus {
 		return this.bindingCalls.stream().filter((call) -> call.endsWith(" " + routingKey)).toList();
 	}
 
+	/** Returns every bind and unbind of a backend key on the client exchange, in order, as {@code "bind <key>"}. */
+	public List<String> clientBindingCalls() {
+		return List.copyOf(this.clientBindingCalls);
+	}
+
 	/** Forgets everything recorded so far. */
 	public void clear() {
 		this.published.clear();
 		this.backend.clear();
 		this.bindingCalls.clear();
+		this.clientBindingCalls.clear();
 	}
 
 	/**

@@ -49,7 +49,20 @@ class LocalEventBus implements EventBus {
 	}
 
 	@Override
+	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+		return publish(event);
+	}
+
+	@Override
 	public void bind(String routingKey) {
+	}
+
+	@Override
+	public void bindClientEvents(String backendRoutingKey) {
+	}
+
+	@Override
+	public void unbindClientEvents(String backendRoutingKey) {
 	}
 
 	@Override

@@ -1,7 +1,10 @@
 package io.wsgateway.bus.rabbit;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
+import com.rabbitmq.client.AMQP;
 import io.wsgateway.bus.BusEvent;
 
 import org.springframework.amqp.core.Message;
@@ -9,8 +12,8 @@ import org.springframework.amqp.core.MessageProperties;
 
 /**
  * How a {@link BusEvent} travels as an AMQP message: the body as it is (JSON), and for
- * gateway events the publishing node, kind and excluded connection as headers. A message
- * without the origin header came from a backend.
+ * gateway events the publishing node, its sequence number, kind and excluded connection as
+ * headers. A message without the origin header came from a backend.
  */
 final class BusMessages {
 
@@ -20,7 +23,44 @@ final class BusMessages {
 
 	static final String EXCLUDE = "x-gateway-exclude";
 
+	/** The publishing node's number for the message, rising in publish order, kept when it is sent again. */
+	static final String SEQUENCE = "x-gateway-seq";
+
+	/**
+	 * The event's key on {@code gateway.events} when the message was published on the
+	 * client exchange under a backend's key (a chat, which nodes and backends share).
+	 */
+	static final String EVENT_KEY = "x-gateway-key";
+
+	static final int TRANSIENT = 1;
+
+	static final int PERSISTENT = 2;
+
+	private static final String JSON = "application/json";
+
 	private BusMessages() {
+	}
+
+	/** Returns the headers of a gateway event from this node instance, in a map the publisher adds to. */
+	static Map<String, Object> headers(BusEvent event, String instanceId) {
+		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(ORIGIN, instanceId);
+		if (event.kind() != null) {
+			headers.put(KIND, event.kind());
+		}
+		if (event.excludeConnection() != null) {
+			headers.put(EXCLUDE, event.excludeConnection());
+		}
+		return headers;
+	}
+
+	/** Returns the properties of a JSON message, without headers. */
+	static AMQP.BasicProperties.Builder properties(int deliveryMode) {
+		return new AMQP.BasicProperties.Builder().contentType(JSON).deliveryMode(deliveryMode);
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -29,13 +69,22 @@ final class BusMessages {
 	 */
 	static BusEvent toEvent(Message message, String routingKeyPrefix) {
 		MessageProperties properties = message.getMessageProperties();
-		String routingKey = properties.getReceivedRoutingKey();
-		if (routingKey.startsWith(routingKeyPrefix)) {
-			routingKey = routingKey.substring(routingKeyPrefix.length());
+		String routingKey = header(properties, EVENT_KEY);
+		if (routingKey == null) {
+			routingKey = properties.getReceivedRoutingKey();
+			if (routingKey.startsWith(routingKeyPrefix)) {
+				routingKey = routingKey.substring(routingKeyPrefix.length());
+			}
 		}
 		return new BusEvent(routingKey, header(properties, KIND),
 				new String(message.getBody(), StandardCharsets.UTF_8), header(properties, ORIGIN),
 				header(properties, EXCLUDE));
+	}
+
+	/** Returns the message's {@link #SEQUENCE}, or -1 without one (a backend's). */
+	static long sequence(Message message) {
+		Object value = message.getMessageProperties().getHeader(SEQUENCE);
+		return (value instanceof Number number) ? number.longValue() : -1;
 	}
 
 	private static String header(MessageProperties properties, String name) {

@@ -2,6 +2,7 @@ package io.wsgateway.bus.rabbit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.BusTracing;
@@ -9,9 +10,9 @@ import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.ops.GatewayMetrics;
 
 import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Wires the RabbitMQ bus when {@code gateway.bus.type=rabbitmq}: the bus, one listener
  * container consuming this node's queue on a single consumer (so events keep their
- * order), the publish circuit breaker, tracing when it is configured, the {@code broker} health indicator and the
- * {@code gateway.bus.connected} gauge.
+ * order), the publish circuit breaker, tracing when it is configured, the
+ * {@code broker} health indicator and the {@code gateway.bus.connected} gauge.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "gateway.bus.type", havingValue = "rabbitmq")
@@ -36,9 +37,11 @@ class RabbitBusConfiguration {
 
 	private static final long RECOVERY_INTERVAL_MS = 1000;
 
+
 	@Bean(destroyMethod = "stop")
 	RabbitEventBus rabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher,
-			GatewayMetrics metrics, BusProperties properties, NodeProperties node, ObjectProvider<BusTracing> tracing) {
+			GatewayMetrics metrics, BusFaultMeters faults, BusProperties properties, NodeProperties node,
+			ObjectProvider<BusTracing> tracing) {
 		CircuitBreaker circuitBreaker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(CIRCUIT_WINDOW)
 			.minimumNumberOfCalls(CIRCUIT_MINIMUM_CALLS)
@@ -46,9 +49,13 @@ class RabbitBusConfiguration {
 			.waitDurationInOpenState(properties.circuitOpenDuration())
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build());
-		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metrics, circuitBreaker, properties,
-				node, tracing.getIfAvailable(() -> BusTracing.OFF));
+		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metrics, faults, circuitBreaker,
+				properties, node, tracing.getIfAvailable(() -> BusTracing.OFF));
 		metrics.busConnected(bus::isBrokerConnected);
+		faults.gauge("queue.depth", "Messages waiting in this node's queue (-1 while the broker cannot say)", bus,
+				RabbitEventBus::queueDepth);
+		faults.gauge("awaiting.outcome", "Publishes of this node sent and not yet confirmed, or to be sent again",
+				bus, RabbitEventBus::awaitingOutcome);
 		return bus;
 	}
 
@@ -68,11 +75,20 @@ class RabbitBusConfiguration {
 	}
 
 	@Bean
-	HealthIndicator brokerHealthIndicator(RabbitEventBus bus) {
+	BusFaultMeters busFaultMeters(MeterRegistry registry) {
+		return new BusFaultMeters(registry);
+	}
+
+	@Bean
+	HealthIndicator brokerHealthIndicator(RabbitEventBus bus, BusFaultMeters faults) {
 		return () -> {
 			Health.Builder health = bus.isBrokerConnected() ? Health.up() : Health.down();
 			return health.withDetail("queue", bus.queue())
 				.withDetail("bindings", bus.bindings().size())
+				.withDetail("queueDepth", bus.queueDepth())
+				.withDetail("awaitingOutcome", bus.awaitingOutcome())
+				.withDetail("returnedUnroutable", faults.returnedTotal())
+				.withDetail("confirmsFailed", faults.confirmFailuresTotal())
 				.withDetail("circuitBreaker", bus.circuitState().name())
 				.build();
 		};

@@ -1,7 +1,5 @@
 package io.wsgateway.bus.rabbit;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -9,12 +7,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -41,31 +37,26 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
  * The multi-node bus ({@code gateway.bus.type=rabbitmq}).
  *
  * <p>Topology, declared by every node: the durable topic exchanges {@code gateway.events}
- * and {@code gateway.client-events}, and one exclusive auto-delete queue per node bound
- * only to the keys its local sessions need. The queue and every binding are declared
- * again whenever the connection is re-established, so a broker restart or a dropped
- * connection heals without a restart.
+ * and {@code gateway.client-events}, and a durable queue of this node's own
+ * ({@link NodeQueue}) that outlives its connection, bound only to the keys its local
+ * sessions need. Every publish is mandatory and confirmed ({@link ConfirmingPublisher}):
+ * an event reaches this node's own sessions only after the broker confirmed it into the
+ * queues, and the sender hears of a failure only when it reached no queue at all. So an
+ * {@code ack} means every node that stays up gets the event, and an error means nobody did.
  *
- * <p>Events this node publishes are delivered to its own sessions at once and skipped
- * when they come back through the queue, so local members get them exactly once. While
- * the broker is unreachable, or the circuit breaker is open after publish failures,
- * every publish fails at once with {@code service_unavailable} and nothing is delivered.
+ * <p>Events come back to this node through its own queue too (its queue routes the keys
+ * of its sessions); they are skipped there, as are copies of an event already delivered
+ * (sent again after a lost confirm, or redelivered after a dropped connection).
  */
 class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(RabbitEventBus.class);
 
-	private static final String JSON = "application/json";
-
-	private static final int TRANSIENT = 1;
-
-	private static final int PERSISTENT = 2;
-
-	private final ConnectionFactory connectionFactory;
-
 	private final EventDispatcher dispatcher;
 
 	private final GatewayMetrics metrics;
+
+	private final BusFaultMeters faults;
 
 	private final CircuitBreaker circuitBreaker;
 
@@ -77,57 +68,70 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	private final ToIntFunction<BusEvent> deliver;
 
-	private final String queue;
+	private final NodeQueue queue;
 
 	private final String instanceId;
 
-	private final Set<String> bindings = ConcurrentHashMap.newKeySet();
+	private final int eventDeliveryMode;
+
+	private final Duplicates duplicates;
 
 	private volatile boolean connected;
 
 	RabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher, GatewayMetrics metrics,
-			CircuitBreaker circuitBreaker, BusProperties properties, NodeProperties node, BusTracing tracing) {
-		this.connectionFactory = connectionFactory;
+			BusFaultMeters faults, CircuitBreaker circuitBreaker, BusProperties properties, NodeProperties node,
+			BusTracing tracing) {
 		this.dispatcher = dispatcher;
 		this.metrics = metrics;
+		this.faults = faults;
 		this.circuitBreaker = circuitBreaker;
 		this.properties = properties;
 		this.tracing = tracing;
 		this.deliver = dispatcher::dispatch;
-		this.publisher = new ConfirmingPublisher(connectionFactory);
+		this.eventDeliveryMode = properties.persistentEvents() ? BusMessages.PERSISTENT : BusMessages.TRANSIENT;
+		this.duplicates = new Duplicates(properties.duplicateWindow());
 		// Unique per process even where two nodes share a host name, since it decides
 		// which events are this node's own.
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
 		this.instanceId = node.nodeId() + "-" + suffix;
-		this.queue = "gateway.node." + this.instanceId;
+		this.queue = new NodeQueue(connectionFactory, properties, "gateway.node." + this.instanceId);
+		this.publisher = new ConfirmingPublisher(connectionFactory, this.instanceId, properties.confirmTimeout(),
+				faults, this.queue::declareExchanges);
 		connectionFactory.addConnectionListener(this);
 	}
 
 	/** Returns the name of this node's queue. */
 	String queue() {
-		return this.queue;
+		return this.queue.name();
 	}
 
-	/** Returns the keys this node's queue is bound to (or will be, once connected). */
+	/** Returns the keys this node's queue is bound to on {@code gateway.events} (or will be, once connected). */
 	Set<String> bindings() {
-		return Set.copyOf(this.bindings);
+		return this.queue.eventKeys();
 	}
 
 	@Override
 	public CompletionStage<Void> publish(BusEvent event) {
 		return guarded(() -> {
-			BusTracing.Publish trace = this.tracing.publishing(this.properties.exchange(), event.routingKey());
-			AMQP.BasicProperties amqp = new AMQP.BasicProperties.Builder().contentType(JSON)
-				.deliveryMode(TRANSIENT)
-				.headers(trace.headers(headers(event)))
-				.build();
-			// Handed to the publisher thread before the local dispatch, so that the other nodes
-			// start their fan-out while this one does its own instead of after it.
-			CompletableFuture<Void> published = trace.watch(this.publisher.publish(this.properties.exchange(),
-					onBroker(event.routingKey()), amqp, bytes(event.body())));
-			this.dispatcher.dispatch(event);
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
-			return published;
+			BusTracing.Publish trace = this.tracing.publishing(this.properties.exchange(), event.routingKey());
+			return trace.watch(this.publisher.publish(this.properties.exchange(), this.queue.onBroker(event.routingKey()),
+					trace.headers(BusMessages.headers(event, this.instanceId)),
+					BusMessages.properties(this.eventDeliveryMode), BusMessages.bytes(event.body()), () -> deliverOwn(event)));
+		});
+	}
+
+	@Override
+	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+		return guarded(() -> {
+			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
+			Map<String, Object> headers = BusMessages.headers(event, this.instanceId);
+			headers.put(BusMessages.EVENT_KEY, event.routingKey());
+			BusTracing.Publish trace = this.tracing.publishing(this.properties.clientExchange(), backendRoutingKey);
+			// Persistent whatever gateway.bus.persistent-events says: the backend contract.
+			return trace.watch(this.publisher.publish(this.properties.clientExchange(),
+					this.queue.onBroker(backendRoutingKey), trace.headers(headers),
+					BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(event.body()), () -> deliverOwn(event)));
 		});
 	}
 
@@ -136,31 +140,30 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(routingKey));
 			BusTracing.Publish trace = this.tracing.publishing(this.properties.clientExchange(), routingKey);
-			AMQP.BasicProperties amqp = new AMQP.BasicProperties.Builder().contentType(JSON)
-				.deliveryMode(PERSISTENT)
-				.headers(trace.headers(null))
-				.build();
-			return trace.watch(
-					this.publisher.publish(this.properties.clientExchange(), onBroker(routingKey), amqp, bytes(json)));
+			return trace.watch(this.publisher.publish(this.properties.clientExchange(), this.queue.onBroker(routingKey),
+					trace.headers(new HashMap<>(2)), BusMessages.properties(BusMessages.PERSISTENT),
+					BusMessages.bytes(json), null));
 		});
 	}
 
 	@Override
 	public void bind(String routingKey) {
-		if (isWildcard(routingKey)) {
-			logger.warn("Not binding a key with an AMQP wildcard word ('*' or '#'): {}", routingKey);
-			return;
-		}
-		if (this.bindings.add(routingKey) && this.connected) {
-			onChannel((channel) -> channel.queueBind(this.queue, this.properties.exchange(), onBroker(routingKey)));
-		}
+		this.queue.bind(false, routingKey, this.connected);
 	}
 
 	@Override
 	public void unbind(String routingKey) {
-		if (this.bindings.remove(routingKey) && this.connected) {
-			onChannel((channel) -> channel.queueUnbind(this.queue, this.properties.exchange(), onBroker(routingKey)));
-		}
+		this.queue.unbind(false, routingKey, this.connected);
+	}
+
+	@Override
+	public void bindClientEvents(String backendRoutingKey) {
+		this.queue.bind(true, backendRoutingKey, this.connected);
+	}
+
+	@Override
+	public void unbindClientEvents(String backendRoutingKey) {
+		this.queue.unbind(true, backendRoutingKey, this.connected);
 	}
 
 	@Override
@@ -182,21 +185,28 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		return this.circuitBreaker.getState();
 	}
 
+	/** Returns the messages waiting in this node's queue, or -1 when the broker cannot say. */
+	long queueDepth() {
+		return this.connected ? this.queue.depth() : -1;
+	}
+
+	/** Returns how many of this node's publishes await their outcome. */
+	int awaitingOutcome() {
+		return this.publisher.awaitingOutcome();
+	}
+
 	@Override
 	public void onCreate(Connection connection) {
 		try (Channel channel = connection.createChannel(false)) {
-			channel.exchangeDeclare(this.properties.exchange(), "topic", true);
-			channel.exchangeDeclare(this.properties.clientExchange(), "topic", true);
-			channel.queueDeclare(this.queue, false, true, true, Map.of());
-			for (String key : this.bindings) {
-				channel.queueBind(this.queue, this.properties.exchange(), onBroker(key));
-			}
+			this.queue.declare(channel);
 			this.connected = true;
-			logger.info("Broker connected; queue {} bound to {} key(s)", this.queue, this.bindings.size());
+			logger.info("Broker connected; queue {} bound to {} key(s)", this.queue.name(), this.queue.size());
 		}
 		catch (Exception ex) {
 			logger.warn("Could not declare the gateway topology: {}", ex.toString());
+			return;
 		}
+		this.publisher.resume();
 	}
 
 	@Override
@@ -224,6 +234,10 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		if (this.instanceId.equals(event.origin())) {
 			return;
 		}
+		if (this.duplicates.seen(event.origin(), message.getMessageProperties())) {
+			this.faults.duplicate();
+			return;
+		}
 		try {
 			if (this.tracing.delivering(this.properties.exchange(), event, message.getMessageProperties().getHeaders(),
 					this.deliver) == EventDispatcher.NO_LISTENER) {
@@ -239,8 +253,22 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		}
 	}
 
+	/** Called when the context closes, after the consumer stopped: nobody will read the queue again. */
 	void stop() {
 		this.publisher.shutdown();
+		if (this.connected) {
+			this.queue.delete();
+		}
+	}
+
+	/** Delivers one of this node's events to its sessions, once the broker has confirmed it. */
+	private void deliverOwn(BusEvent event) {
+		try {
+			this.dispatcher.dispatch(event);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Delivering the event for {} on this node failed", event.routingKey(), ex);
+		}
 	}
 
 	private void malformed(BusEvent event, String why) {
@@ -253,68 +281,26 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			return CompletableFuture.failedStage(unavailable());
 		}
 		long start = System.nanoTime();
-		Duration timeout = this.properties.confirmTimeout();
-		return publish.get().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((confirmed, failure) -> {
+		return publish.get().handle((confirmed, failure) -> {
 			long elapsed = System.nanoTime() - start;
 			if (failure == null) {
 				this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
 				this.metrics.busRoundtrip(elapsed);
 				return null;
 			}
+			if (failure instanceof Outgoing.UnroutableException) {
+				// The broker works; nobody listens for this key.
+				this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				throw new CompletionException(new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
+						"nobody receives this message right now (no queue is bound to it), try again later"));
+			}
 			this.circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
 			throw new CompletionException(unavailable());
 		});
 	}
 
-	private void onChannel(ChannelAction action) {
-		try (Channel channel = this.connectionFactory.createConnection().createChannel(false)) {
-			action.run(channel);
-		}
-		catch (Exception ex) {
-			// The binding set is the truth; onCreate applies it when the connection is back.
-			logger.debug("Binding change deferred until the broker is back: {}", ex.toString());
-		}
-	}
-
-	private Map<String, Object> headers(BusEvent event) {
-		Map<String, Object> headers = new HashMap<>(4);
-		headers.put(BusMessages.ORIGIN, this.instanceId);
-		if (event.kind() != null) {
-			headers.put(BusMessages.KIND, event.kind());
-		}
-		if (event.excludeConnection() != null) {
-			headers.put(BusMessages.EXCLUDE, event.excludeConnection());
-		}
-		return headers;
-	}
-
-	/** Returns the key as it is on the broker, with {@code gateway.bus.routing-key-prefix} in front. */
-	private String onBroker(String routingKey) {
-		return this.properties.routingKeyPrefix() + routingKey;
-	}
-
-	private static boolean isWildcard(String routingKey) {
-		for (String word : routingKey.split("\\.", -1)) {
-			if (word.equals("*") || word.equals("#")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
 	private static GatewayException unavailable() {
 		return new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "the message broker is unavailable, try again later");
-	}
-
-	@FunctionalInterface
-	private interface ChannelAction {
-
-		void run(Channel channel) throws Exception;
-
 	}
 
 }

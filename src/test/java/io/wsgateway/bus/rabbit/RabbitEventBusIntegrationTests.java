@@ -230,14 +230,7 @@ class RabbitEventBusIntegrationTests {
 	}
 
 	private void dropGatewayConnections() throws Exception {
-		Process process = new ProcessBuilder("rabbitmqctl", "close_all_connections", "test: forced close")
-			.redirectErrorStream(true)
-			.start();
-		boolean finished = process.waitFor(30, TimeUnit.SECONDS);
-		if (!finished || process.exitValue() != 0) {
-			throw new IllegalStateException("rabbitmqctl close_all_connections failed: "
-					+ new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-		}
+		RabbitBroker.ctl("close_all_connections", "test: forced close");
 		// The backend's own connection went too.
 		connectBackend();
 	}
