@@ -2,7 +2,8 @@
 // rooms and subscriptions as the client promises; every panel shows what the gateway said.
 // In the dev profile the user picker gets a token from POST /dev/token and "Send me a test
 // notification" calls the server API with the dev API key from GET /dev/config.
-// Query parameters: ?user=&roles=&clans=&room=&token=&url=&autoconnect=1
+// Query parameters: ?user=&roles=&clans=&ttl=&room=&token=&url=&autoconnect=1 (ttl: seconds of a
+// picked user's tokens, so that a short one shows the client refreshing it)
 import { GatewayClient, resolveGatewayUrl } from './gateway-client.js';
 import { $, append, bubble, describeError, el, payloadText, time, words } from './demo-view.js';
 import { wireChat } from './demo-chat.js';
@@ -15,6 +16,7 @@ let devConfig = null; // {apiKey, ...} in the dev profile, else null
 let client = null;
 let retryTimer = null;
 let everOpened = false;
+let picked = null; // the user picker's {sub, roles, clans, ttl}: a refresh signs a new token for it
 
 // ---- log and hints ---------------------------------------------------------------------------
 
@@ -56,8 +58,14 @@ function tokenClaims(token) {
 }
 
 async function signIn(sub, roles, clans) {
+  picked = { sub, roles, clans, ttl: Number(params.get('ttl')) || undefined };
+  await mintToken();
+  reconnect();
+}
+
+async function mintToken() {
   const response = await fetch('dev/token', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub, roles, clans }),
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(picked),
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -65,7 +73,19 @@ async function signIn(sub, roles, clans) {
     throw new Error(errors || body.detail || `POST /dev/token answered ${response.status}`);
   }
   $('token').value = body.token;
-  reconnect();
+  return body.token;
+}
+
+// The client asks for a token to connect, reconnect and refresh. A picked user's token that the
+// connection already holds, or that is (nearly) expired, gets a new one signed in its place.
+async function currentToken() {
+  const token = $('token').value.trim() || null;
+  const exp = token && tokenClaims(token)?.exp;
+  const held = client.expiresAt && exp * 1000 <= client.expiresAt.getTime();
+  if (picked && exp && (held || exp * 1000 - Date.now() < 5000)) {
+    return mintToken();
+  }
+  return token;
 }
 
 /** Used by the client after a handshake with a token failed before opening (see docs/javascript-client.md). */
@@ -174,7 +194,7 @@ function onClose(info) {
 
 function createClient() {
   const c = new GatewayClient($('url').value.trim() || '/ws', {
-    token: () => $('token').value.trim() || null,
+    token: currentToken,
     checkToken,
     reconnect: {
       strategy: 'exponential',
@@ -270,7 +290,9 @@ function init() {
     signIn($('user-id-input').value.trim(), words($('roles-input').value), words($('clans-input').value))
       .catch((err) => showHint(`No token: ${err.message}`, 'error'));
   });
+  $('token').addEventListener('input', () => { picked = null; });
   $('anonymous-btn').addEventListener('click', () => {
+    picked = null;
     $('token').value = '';
     reconnect();
   });

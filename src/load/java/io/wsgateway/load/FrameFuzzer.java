@@ -84,7 +84,7 @@ public final class FrameFuzzer {
 		List<String> app = List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
 				"--gateway.security.jwt.secret=" + SECRET, "--gateway.admission.handshakes-per-minute-per-ip=100000000",
 				"--gateway.admission.max-connections-per-ip=10000", "--gateway.limits.messages-per-second=2000");
-		ServerProcess node = ServerProcess.start("fuzz-gateway", dir, jvm, app, port);
+		ServerProcess node = ServerProcess.start("fuzz-gateway", dir, List.of(), jvm, app, port);
 		FrameFuzzer fuzzer = new FrameFuzzer(port);
 		List<Long> heap = new ArrayList<>();
 		boolean failed;

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on a phone-sized window), talk in a room, subscribe to a clan and see each other type, bob
  * gets a test notification sent through the server API, disconnects and connects again and
  * keeps his room (alice's next message arrives, {@code status} lists the room), a refused
- * send shows its error on the page, and a token the gateway refuses stops the page's
- * reconnecting. Screenshots go to {@code target/browser/newcomer-*.png}.
+ * send shows its error on the page, a token the gateway refuses stops the page's
+ * reconnecting, and a picked user's short-lived token is refreshed on the live connection.
+ * Screenshots go to {@code target/browser/newcomer-*.png}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("dev")
@@ -124,6 +125,21 @@ class NewcomerPathTests {
 
 		page.signIn("mallory", "", "");
 		assertThat(page.text("hint")).isEmpty();
+	}
+
+	@Test
+	void aPickedUsersShortLivedTokenIsRefreshedWithoutAReconnect() throws Exception {
+		DemoPage page = open("carol", "/?user=carol&ttl=6&autoconnect=1", 1280, 900);
+		page.awaitState("open");
+		String connection = page.text("connection-id");
+		page.await("three refreshes of a 6 s token", (d) -> page.texts("#chat-messages li.system")
+			.stream()
+			.filter((line) -> line.startsWith("token refreshed"))
+			.count() >= 3);
+		assertThat(page.text("state")).isEqualTo("open");
+		assertThat(page.text("connection-id")).isEqualTo(connection);
+		assertThat(page.reconnectCount()).isZero();
+		page.screenshot("newcomer-token-refreshed");
 	}
 
 	private DemoPage open(String name, String path, int width, int height) {
