@@ -115,9 +115,10 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
 			BusTracing.Publish trace = this.tracing.publishing(this.properties.exchange(), event.routingKey());
-			return trace.watch(this.publisher.publish(this.properties.exchange(), this.queue.onBroker(event.routingKey()),
-					trace.headers(BusMessages.headers(event, this.instanceId)),
-					BusMessages.properties(this.eventDeliveryMode), BusMessages.bytes(event.body()), () -> deliverOwn(event)));
+			return trace.watch(this.publisher.publish(this.properties.exchange(),
+					this.queue.onBroker(event.routingKey()), trace.headers(BusMessages.headers(event, this.instanceId)),
+					BusMessages.properties(this.eventDeliveryMode), BusMessages.bytes(event.body()),
+					() -> deliverOwn(event)));
 		});
 	}
 
@@ -131,7 +132,8 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			// Persistent whatever gateway.bus.persistent-events says: the backend contract.
 			return trace.watch(this.publisher.publish(this.properties.clientExchange(),
 					this.queue.onBroker(backendRoutingKey), trace.headers(headers),
-					BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(event.body()), () -> deliverOwn(event)));
+					BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(event.body()),
+					() -> deliverOwn(event)));
 		});
 	}
 
