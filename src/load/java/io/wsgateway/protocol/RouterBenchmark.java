@@ -11,6 +11,7 @@ import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.LoadSessions;
 import io.wsgateway.session.WebSocketProperties;
 import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,7 +35,7 @@ import org.springframework.util.unit.DataSize;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RouterBenchmark {
 
-	static final String ECHO = "{\"type\":\"echo\",\"payload\":{\"n\":12345,\"text\":\"hello, gateway\"}}";
+	public static final String ECHO = "{\"type\":\"echo\",\"payload\":{\"n\":12345,\"text\":\"hello, gateway\"}}";
 
 	static final String PING = "{\"type\":\"ping\",\"id\":\"c-17\"}";
 
@@ -51,11 +52,16 @@ public class RouterBenchmark {
 		this.validators = Validation.buildDefaultValidatorFactory();
 		this.codec = new MessageCodec();
 		GatewayMetrics metrics = TestGatewayMetrics.create();
+		this.router = router(this.codec, this.validators.getValidator(), metrics);
+		this.session = LoadSessions.session("jmh", new LoadSessions.CountingTransport(), metrics);
+	}
+
+	/** Returns a router for echo and ping with no effective rate limit, as measured here. */
+	public static MessageRouter router(MessageCodec codec, Validator validator, GatewayMetrics metrics) {
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
-		this.router = new MessageRouter(List.of(LoadHandlers.echo(), LoadHandlers.ping()), this.codec,
-				this.validators.getValidator(), metrics, new LimitsProperties(1_000_000_000, 10, 100), webSocket);
-		this.session = LoadSessions.session("jmh", new LoadSessions.CountingTransport(), metrics);
+		return new MessageRouter(List.of(LoadHandlers.echo(), LoadHandlers.ping()), codec, validator, metrics,
+				new LimitsProperties(1_000_000_000, 10, 100), webSocket);
 	}
 
 	@TearDown

@@ -82,7 +82,7 @@ class ConnectionCommands implements BusEventListener, SmartInitializingSingleton
 	 * own commands and on the bus consumer thread for the others'.
 	 */
 	@Override
-	public void onEvent(BusEvent event) {
+	public int onEvent(BusEvent event) {
 		Close close;
 		try {
 			close = this.codec.mapper().readValue(event.body(), Close.class);
@@ -103,6 +103,7 @@ class ConnectionCommands implements BusEventListener, SmartInitializingSingleton
 			targets = List.copyOf(this.sessions.byUser(close.userId()));
 		}
 		targets.forEach((session) -> session.close(status));
+		return targets.size();
 	}
 
 	/** Returns whether the API may close connections with this code: normal (1000) or application-defined (4000-4999). */

@@ -12,8 +12,10 @@ public interface BusEventListener {
 	/**
 	 * Called for every event whose key starts with {@link #prefix()}: synchronously for
 	 * events this node publishes, on a broker consumer thread for events from elsewhere.
+	 * @return how many of this node's sessions the event was addressed to (0 for events
+	 * that reach no session, such as presence), for the delivery span's tag
 	 * @throws MalformedEventException if a backend's event cannot be read
 	 */
-	void onEvent(BusEvent event);
+	int onEvent(BusEvent event);
 
 }

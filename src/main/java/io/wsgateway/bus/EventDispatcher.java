@@ -12,6 +12,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class EventDispatcher {
 
+	/** What {@link #dispatch} returns when no listener handles the event's key. */
+	public static final int NO_LISTENER = -1;
+
 	private final ObjectProvider<BusEventListener> provider;
 
 	private volatile List<BusEventListener> listeners;
@@ -22,17 +25,17 @@ public class EventDispatcher {
 
 	/**
 	 * Delivers the event to its listener.
-	 * @return {@code false} if no listener handles the key
+	 * @return how many sessions the listener addressed, or {@link #NO_LISTENER} if no
+	 * listener handles the key
 	 * @throws MalformedEventException if the listener cannot read the event
 	 */
-	public boolean dispatch(BusEvent event) {
+	public int dispatch(BusEvent event) {
 		for (BusEventListener listener : listeners()) {
 			if (event.routingKey().startsWith(listener.prefix())) {
-				listener.onEvent(event);
-				return true;
+				return listener.onEvent(event);
 			}
 		}
-		return false;
+		return NO_LISTENER;
 	}
 
 	private List<BusEventListener> listeners() {

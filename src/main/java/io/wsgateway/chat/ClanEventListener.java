@@ -49,7 +49,7 @@ class ClanEventListener implements BusEventListener {
 	}
 
 	@Override
-	public void onEvent(BusEvent event) {
+	public int onEvent(BusEvent event) {
 		String clanId = event.routingKey().substring(ClanSubscriptions.KEY_PREFIX.length());
 		if (!CLAN.matcher(clanId).matches()) {
 			throw new MalformedEventException("invalid clan id");
@@ -57,12 +57,15 @@ class ClanEventListener implements BusEventListener {
 		boolean typing = "typing".equals(event.kind());
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), typing ? "typing" : "chat")
 				: this.codec.encode(fromBackend(clanId, event.body()));
+		int sent = 0;
 		for (ClientSession subscriber : this.subscriptions.subscribers(clanId)) {
 			if (!subscriber.id().equals(event.excludeConnection())) {
 				subscriber.send(frame);
+				sent++;
 			}
 		}
 		this.metrics.busDelivered(typing ? GatewayMetrics.BusKind.TYPING : GatewayMetrics.BusKind.CHAT);
+		return sent;
 	}
 
 	private ChatMessages.Chat fromBackend(String clanId, String body) {

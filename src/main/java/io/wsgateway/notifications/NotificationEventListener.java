@@ -44,7 +44,7 @@ class NotificationEventListener implements BusEventListener {
 	}
 
 	@Override
-	public void onEvent(BusEvent event) {
+	public int onEvent(BusEvent event) {
 		String key = event.routingKey();
 		Set<ClientSession> targets;
 		if (key.equals(NotificationSubscriptions.BROADCAST_KEY)) {
@@ -63,6 +63,7 @@ class NotificationEventListener implements BusEventListener {
 			session.send(frame);
 		}
 		this.metrics.busDelivered(GatewayMetrics.BusKind.NOTIFICATION);
+		return targets.size();
 	}
 
 	Notification read(String body) {

@@ -161,9 +161,9 @@ class NodeStatsRecorder implements BusEventListener, SmartInitializingSingleton,
 
 	/** Records another node's sample; called on the bus consumer thread (this node's own are skipped). */
 	@Override
-	public void onEvent(BusEvent event) {
+	public int onEvent(BusEvent event) {
 		if (this.instance.equals(event.origin())) {
-			return;
+			return 0;
 		}
 		JsonNode sample;
 		try {
@@ -178,6 +178,7 @@ class NodeStatsRecorder implements BusEventListener, SmartInitializingSingleton,
 			throw new MalformedEventException("node stats without node or instance");
 		}
 		record(instance, node, sample);
+		return 0;
 	}
 
 	private void record(String instance, String node, JsonNode sample) {

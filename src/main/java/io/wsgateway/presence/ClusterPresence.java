@@ -311,18 +311,19 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 	 * synchronously for this node's own events, which are skipped.
 	 */
 	@Override
-	public void onEvent(BusEvent event) {
+	public int onEvent(BusEvent event) {
 		if (this.instance.equals(event.origin())) {
-			return;
+			return 0;
 		}
 		ClusterWire.Message message = ClusterWire.read(this.mapper, event.body());
 		if (this.instance.equals(message.instance())) {
-			return;
+			return 0;
 		}
 		this.metrics.busDelivered(GatewayMetrics.BusKind.PRESENCE);
 		synchronized (this.lock) {
 			apply(message);
 		}
+		return 0;
 	}
 
 	private void apply(ClusterWire.Message message) {

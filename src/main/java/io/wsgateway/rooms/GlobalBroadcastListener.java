@@ -45,13 +45,16 @@ class GlobalBroadcastListener implements BusEventListener, SmartInitializingSing
 	}
 
 	@Override
-	public void onEvent(BusEvent event) {
+	public int onEvent(BusEvent event) {
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "broadcast")
 				: this.codec.encode(fromBackend(event.body()));
+		int sent = 0;
 		for (ClientSession session : this.sessions.all()) {
 			session.send(frame);
+			sent++;
 		}
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
+		return sent;
 	}
 
 	private RoomMessages.Broadcast fromBackend(String body) {

@@ -1,6 +1,7 @@
 package io.wsgateway.rooms;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.regex.Pattern;
 
 import io.wsgateway.bus.BusEvent;
@@ -9,6 +10,7 @@ import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
+import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,15 +54,17 @@ class RoomEventListener implements BusEventListener {
 	}
 
 	@Override
-	public void onEvent(BusEvent event) {
+	public int onEvent(BusEvent event) {
 		String room = event.routingKey().substring(RoomRegistry.KEY_PREFIX.length());
 		if (!ROOM.matcher(room).matches()) {
 			throw new MalformedEventException("invalid room name");
 		}
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "room_message")
 				: this.codec.encode(fromBackend(room, event.body()));
-		this.fanOut.deliver(this.rooms.members(room), frame, event.excludeConnection());
+		Collection<ClientSession> members = this.rooms.members(room);
+		this.fanOut.deliver(members, frame, event.excludeConnection());
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
+		return members.size();
 	}
 
 	private RoomMessages.RoomMessage fromBackend(String room, String body) {

@@ -6,6 +6,8 @@ import org.slf4j.MDC;
  * Puts a connection's id and user id into the logging context (MDC keys
  * {@code connectionId} and {@code userId}) for the work done on its behalf, so every log
  * line about a connection names it, in plain and structured logs alike. Never the token.
+ * With tracing on, the span id of a message's handling goes beside them (MDC key
+ * {@code spanId}, the one Micrometer Tracing uses).
  */
 public final class LogContext implements AutoCloseable {
 
@@ -14,6 +16,9 @@ public final class LogContext implements AutoCloseable {
 
 	/** MDC key of the user id. */
 	public static final String USER_ID = "userId";
+
+	/** MDC key of the span id, the key Micrometer Tracing's log correlation uses. */
+	public static final String SPAN_ID = "spanId";
 
 	private final String previousConnectionId;
 
@@ -36,6 +41,18 @@ public final class LogContext implements AutoCloseable {
 		return context;
 	}
 
+	/**
+	 * Sets the span id of the work about to run until the returned context is closed,
+	 * which restores what was there before. Called by tracing around a message's handling,
+	 * so that its log lines name the span independently of how the tracer publishes its
+	 * own scope events.
+	 */
+	public static SpanScope span(String spanId) {
+		SpanScope scope = new SpanScope(MDC.get(SPAN_ID));
+		MDC.put(SPAN_ID, spanId);
+		return scope;
+	}
+
 	@Override
 	public void close() {
 		restore(CONNECTION_ID, this.previousConnectionId);
@@ -49,6 +66,22 @@ public final class LogContext implements AutoCloseable {
 		else {
 			MDC.remove(key);
 		}
+	}
+
+	/** The span id's place in the logging context, restored on {@link #close()}. */
+	public static final class SpanScope implements AutoCloseable {
+
+		private final String previous;
+
+		private SpanScope(String previous) {
+			this.previous = previous;
+		}
+
+		@Override
+		public void close() {
+			restore(SPAN_ID, this.previous);
+		}
+
 	}
 
 }

@@ -122,6 +122,16 @@ public final class GatewayCluster implements AutoCloseable {
 		return node;
 	}
 
+	/** Returns the name of the cluster's {@code gateway.bus.exchange}, where backends publish events. */
+	public String exchange() {
+		return this.exchange;
+	}
+
+	/** Returns the name of the cluster's {@code gateway.bus.client-exchange}, where nodes publish for backends. */
+	public String clientExchange() {
+		return this.clientExchange;
+	}
+
 	/** Returns the events nodes published for backends so far, in arrival order. */
 	public List<BackendEvent> backendEvents() {
 		return List.copyOf(this.backendEvents);
@@ -174,6 +184,11 @@ public final class GatewayCluster implements AutoCloseable {
 		/** Returns a bean of the node's context. */
 		public <T> T bean(Class<T> type) {
 			return this.context.getBean(type);
+		}
+
+		/** Returns whether the node's context has a bean of this type. */
+		public boolean hasBean(Class<?> type) {
+			return this.context.getBeanNamesForType(type).length > 0;
 		}
 
 		/**

@@ -5,12 +5,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusProperties;
+import io.wsgateway.bus.BusTracing;
 import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.ops.GatewayMetrics;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -20,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Wires the RabbitMQ bus when {@code gateway.bus.type=rabbitmq}: the bus, one listener
  * container consuming this node's queue on a single consumer (so events keep their
- * order), the publish circuit breaker, the {@code broker} health indicator and the
- * {@code gateway.bus.connected} gauge.
+ * order), the publish circuit breaker, tracing when it is configured, the
+ * {@code broker} health indicator and the {@code gateway.bus.connected} gauge.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "gateway.bus.type", havingValue = "rabbitmq")
@@ -38,7 +40,8 @@ class RabbitBusConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	RabbitEventBus rabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher,
-			GatewayMetrics metrics, BusFaultMeters faults, BusProperties properties, NodeProperties node) {
+			GatewayMetrics metrics, BusFaultMeters faults, BusProperties properties, NodeProperties node,
+			ObjectProvider<BusTracing> tracing) {
 		CircuitBreaker circuitBreaker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(CIRCUIT_WINDOW)
 			.minimumNumberOfCalls(CIRCUIT_MINIMUM_CALLS)
@@ -47,7 +50,7 @@ class RabbitBusConfiguration {
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build());
 		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metrics, faults, circuitBreaker,
-				properties, node);
+				properties, node, tracing.getIfAvailable(() -> BusTracing.OFF));
 		metrics.busConnected(bus::isBrokerConnected);
 		faults.gauge("queue.depth", "Messages waiting in this node's queue (-1 while the broker cannot say)", bus,
 				RabbitEventBus::queueDepth);

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -16,6 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusProperties;
+import io.wsgateway.bus.BusTracing;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.bus.MalformedEventException;
@@ -62,6 +64,10 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	private final BusProperties properties;
 
+	private final BusTracing tracing;
+
+	private final ToIntFunction<BusEvent> deliver;
+
 	private final NodeQueue queue;
 
 	private final String instanceId;
@@ -73,12 +79,15 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	private volatile boolean connected;
 
 	RabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher, GatewayMetrics metrics,
-			BusFaultMeters faults, CircuitBreaker circuitBreaker, BusProperties properties, NodeProperties node) {
+			BusFaultMeters faults, CircuitBreaker circuitBreaker, BusProperties properties, NodeProperties node,
+			BusTracing tracing) {
 		this.dispatcher = dispatcher;
 		this.metrics = metrics;
 		this.faults = faults;
 		this.circuitBreaker = circuitBreaker;
 		this.properties = properties;
+		this.tracing = tracing;
+		this.deliver = dispatcher::dispatch;
 		this.eventDeliveryMode = properties.persistentEvents() ? BusMessages.PERSISTENT : BusMessages.TRANSIENT;
 		this.duplicates = new Duplicates(properties.duplicateWindow());
 		// Unique per process even where two nodes share a host name, since it decides
@@ -105,9 +114,11 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	public CompletionStage<Void> publish(BusEvent event) {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
-			return this.publisher.publish(this.properties.exchange(), this.queue.onBroker(event.routingKey()),
-					BusMessages.headers(event, this.instanceId),
-					BusMessages.properties(this.eventDeliveryMode), BusMessages.bytes(event.body()), () -> deliverOwn(event));
+			BusTracing.Publish trace = this.tracing.publishing(this.properties.exchange(), event.routingKey());
+			return trace.watch(this.publisher.publish(this.properties.exchange(),
+					this.queue.onBroker(event.routingKey()), trace.headers(BusMessages.headers(event, this.instanceId)),
+					BusMessages.properties(this.eventDeliveryMode), BusMessages.bytes(event.body()),
+					() -> deliverOwn(event)));
 		});
 	}
 
@@ -117,9 +128,12 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
 			Map<String, Object> headers = BusMessages.headers(event, this.instanceId);
 			headers.put(BusMessages.EVENT_KEY, event.routingKey());
+			BusTracing.Publish trace = this.tracing.publishing(this.properties.clientExchange(), backendRoutingKey);
 			// Persistent whatever gateway.bus.persistent-events says: the backend contract.
-			return this.publisher.publish(this.properties.clientExchange(), this.queue.onBroker(backendRoutingKey),
-					headers, BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(event.body()), () -> deliverOwn(event));
+			return trace.watch(this.publisher.publish(this.properties.clientExchange(),
+					this.queue.onBroker(backendRoutingKey), trace.headers(headers),
+					BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(event.body()),
+					() -> deliverOwn(event)));
 		});
 	}
 
@@ -127,8 +141,10 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	public CompletionStage<Void> publishToBackend(String routingKey, String json) {
 		return guarded(() -> {
 			this.metrics.busPublished(GatewayMetrics.BusKind.of(routingKey));
-			return this.publisher.publish(this.properties.clientExchange(), this.queue.onBroker(routingKey),
-					new HashMap<>(2), BusMessages.properties(BusMessages.PERSISTENT), BusMessages.bytes(json), null);
+			BusTracing.Publish trace = this.tracing.publishing(this.properties.clientExchange(), routingKey);
+			return trace.watch(this.publisher.publish(this.properties.clientExchange(), this.queue.onBroker(routingKey),
+					trace.headers(new HashMap<>(2)), BusMessages.properties(BusMessages.PERSISTENT),
+					BusMessages.bytes(json), null));
 		});
 	}
 
@@ -225,7 +241,8 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			return;
 		}
 		try {
-			if (!this.dispatcher.dispatch(event)) {
+			if (this.tracing.delivering(this.properties.exchange(), event, message.getMessageProperties().getHeaders(),
+					this.deliver) == EventDispatcher.NO_LISTENER) {
 				malformed(event, "no listener for this routing key");
 			}
 		}
