@@ -275,6 +275,9 @@ public final class LoadHarness {
 					"--gateway.security.jwt.secret=" + SECRET, "--gateway.admission.max-connections=20000",
 					"--gateway.admission.max-connections-per-ip=20000",
 					"--gateway.admission.handshakes-per-minute-per-ip=100000000",
+					// the generator has hundreds of handshakes in flight from one address, as a load
+					// balancer would (which the gateway would trust); 16 pending per address refuses them
+					"--gateway.admission.max-pending-per-ip=100000",
 					// 50 clients x 600 round trips/s: the per-connection limit (50/s) would cap echo at 2,500/s
 					"--gateway.limits.messages-per-second=1000000"));
 			args.addAll(extra);
