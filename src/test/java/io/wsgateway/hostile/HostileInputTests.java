@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.wsgateway.testsupport.RawWebSocket;
 import io.wsgateway.testsupport.TestClient;
 import io.wsgateway.testsupport.TestTokens;
+import io.wsgateway.testsupport.Wire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,24 +65,11 @@ class HostileInputTests {
 
 	// ---- messages and parsing ------------------------------------------------------------
 
-	/** 8,192 names with one hash in Jackson's name table: 13 blocks of {@code Ab} or {@code BA}. */
-	private static String collidingNames() {
-		StringBuilder json = new StringBuilder(300_000).append('{');
-		for (int i = 0; i < 8192; i++) {
-			json.append((i > 0) ? ",\"" : "\"");
-			for (int block = 0; block < 13; block++) {
-				json.append((((i >> block) & 1) == 0) ? "Ab" : "BA");
-			}
-			json.append("\":1");
-		}
-		return json.append('}').toString();
-	}
-
 	@Test
 	void collidingPropertyNamesLeaveOtherUsersMessagesWorking() throws IOException {
 		try (RawWebSocket attacker = raw("collider"); RawWebSocket other = raw("bystander")) {
 			for (int i = 0; i < 3; i++) {
-				JsonNode reply = exchange(attacker, "{\"type\":\"echo\",\"id\":\"c" + i + "\",\"payload\":" + collidingNames() + "}");
+				JsonNode reply = exchange(attacker, "{\"type\":\"echo\",\"id\":\"c" + i + "\",\"payload\":" + Wire.collidingNames() + "}");
 				assertThat(reply.get("type").asString()).isIn("echo", "error");
 			}
 			for (int i = 0; i < 60; i++) {

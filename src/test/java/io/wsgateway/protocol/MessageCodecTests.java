@@ -1,5 +1,6 @@
 package io.wsgateway.protocol;
 
+import io.wsgateway.testsupport.Wire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,24 +14,11 @@ class MessageCodecTests {
 
 	private final MessageCodec codec = new MessageCodec();
 
-	/** 8,192 property names with one hash in Jackson's name table: 13 blocks of {@code Ab} or {@code BA}. */
-	static String collidingNames() {
-		StringBuilder json = new StringBuilder(300_000).append('{');
-		for (int i = 0; i < 8192; i++) {
-			json.append((i > 0) ? ",\"" : "\"");
-			for (int block = 0; block < 13; block++) {
-				json.append((((i >> block) & 1) == 0) ? "Ab" : "BA");
-			}
-			json.append("\":1");
-		}
-		return json.append('}').toString();
-	}
-
 	@Test
 	void collidingNamesLeaveNoStateThatBreaksLaterMessages() {
 		for (int i = 0; i < 3; i++) {
-			parseOrRefuse("{\"type\":\"echo\",\"payload\":" + collidingNames() + "}");
-			parseOrRefuse(collidingNames());
+			parseOrRefuse("{\"type\":\"echo\",\"payload\":" + Wire.collidingNames() + "}");
+			parseOrRefuse(Wire.collidingNames());
 		}
 		for (int i = 0; i < 5000; i++) {
 			JsonNode message = this.codec.parse("{\"type\":\"echo\",\"f" + i + "\":" + i + ",\"g" + i + "\":1}");

@@ -49,6 +49,22 @@ public final class Wire {
 		return TestClient.json().writeValueAsString(message);
 	}
 
+	/**
+	 * Returns a JSON object of 8,192 property names that share one hash in Jackson's name
+	 * table (13 blocks of {@code Ab} or {@code BA}, a well-known collision family).
+	 */
+	public static String collidingNames() {
+		StringBuilder json = new StringBuilder(300_000).append('{');
+		for (int i = 0; i < 8192; i++) {
+			json.append((i > 0) ? ",\"" : "\"");
+			for (int block = 0; block < 13; block++) {
+				json.append((((i >> block) & 1) == 0) ? "Ab" : "BA");
+			}
+			json.append("\":1");
+		}
+		return json.append('}').toString();
+	}
+
 	/** Returns a short random suffix for names (users, rooms, clans) that no other test uses. */
 	public static String unique() {
 		return UUID.randomUUID().toString().substring(0, 8);
