@@ -28,9 +28,9 @@ class NodeDirectoryTests {
 		assertThat(directory.isOldest()).isTrue();
 		directory.heard("c-1", "c", START.plusSeconds(1));
 		assertThat(directory.isOldest()).isTrue();
-		directory.heard("c-0", "c", START);
+		directory.heard("a-0", "a", START);
 		assertThat(directory.isOldest()).isFalse();
-		directory.forget("c-0");
+		directory.forget("a-0");
 		directory.heard("a-1", "a", START.minusSeconds(1));
 		assertThat(directory.isOldest()).isFalse();
 		assertThat(directory.forget("a-1")).isEqualTo("a");
