@@ -3,6 +3,7 @@ package io.wsgateway.presence;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.wsgateway.NodeIdentity;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.ops.TestGatewayMetrics;
@@ -46,7 +47,8 @@ public class RoomJoinBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		GatewayMetrics metrics = TestGatewayMetrics.create();
-		this.presence = new ClusterPresence(RecordingEventBus.fake(), new MessageCodec(), metrics, new NodeProperties("jmh"),
+		this.presence = new ClusterPresence(RecordingEventBus.fake(), new MessageCodec(), metrics,
+				new NodeIdentity(new NodeProperties("jmh")),
 				new PresenceProperties(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15)));
 		for (int i = 0; i < this.members; i++) {
 			ClientSession member = LoadSessions.session("user-" + i, new LoadSessions.CountingTransport(), metrics);

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.hub.ChannelHub;
+import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
@@ -43,7 +45,7 @@ public class FanOutBenchmark {
 
 	private MessageCodec codec;
 
-	private RoomRegistry rooms;
+	private ChannelHub hub;
 
 	private RoomEventListener listener;
 
@@ -62,13 +64,13 @@ public class FanOutBenchmark {
 		this.codec = new MessageCodec();
 		GatewayMetrics metrics = TestGatewayMetrics.create();
 		LoopbackBus bus = new LoopbackBus();
-		this.rooms = new RoomRegistry(bus);
-		this.listener = new RoomEventListener(this.rooms, this.codec, metrics);
+		this.hub = TestHubs.hub(bus);
+		this.listener = new RoomEventListener(this.hub, this.codec, metrics);
 		bus.listener = this.listener;
-		this.handler = new BroadcastHandler(bus, this.codec, new NodeProperties("jmh"));
+		this.handler = new BroadcastHandler(bus, this.hub, this.codec, new NodeProperties("jmh"));
 		for (int i = 0; i <= this.members; i++) {
 			ClientSession session = LoadSessions.session("user-" + i, new LoadSessions.CountingTransport(), metrics);
-			this.rooms.join("load", session);
+			this.hub.join(RoomFamily.room("load"), session);
 			this.sessions.add(session);
 		}
 		this.publisher = this.sessions.get(0);
@@ -77,7 +79,7 @@ public class FanOutBenchmark {
 		String frame = this.codec
 			.encode(new RoomMessages.RoomMessage("load", "user-0", payload, Instant.now()))
 			.text();
-		this.event = new BusEvent(RoomRegistry.key("load"), "room", frame, "jmh", this.publisher.id());
+		this.event = new BusEvent(RoomFamily.ROOMS.routingKey("load"), "room", frame, "jmh", this.publisher.id());
 	}
 
 	@Benchmark
@@ -93,7 +95,7 @@ public class FanOutBenchmark {
 	@Benchmark
 	public void encodePerMember() {
 		Instant now = Instant.now();
-		for (ClientSession member : this.rooms.members("load")) {
+		for (ClientSession member : this.hub.members(RoomFamily.room("load"))) {
 			if (member != this.publisher) {
 				member.send(this.codec.encode(new RoomMessages.RoomMessage("load", "user-0", this.request.payload(), now)));
 			}

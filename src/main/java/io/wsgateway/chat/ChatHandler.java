@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
@@ -48,12 +49,15 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 
 	private final EventBus bus;
 
+	private final ChannelHub hub;
+
 	private final MessageCodec codec;
 
 	private final String node;
 
-	ChatHandler(EventBus bus, MessageCodec codec, NodeProperties node) {
+	ChatHandler(EventBus bus, ChannelHub hub, MessageCodec codec, NodeProperties node) {
 		this.bus = bus;
+		this.hub = hub;
 		this.codec = codec;
 		this.node = node.nodeId();
 	}
@@ -70,7 +74,7 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, ChatRequest message) {
-		if (!ClanSubscriptions.isSubscribed(session, message.clanId())) {
+		if (!this.hub.isMember(ClanFamily.clan(message.clanId()), session)) {
 			throw new GatewayException(ErrorCode.FORBIDDEN,
 					"not subscribed to clan chat '" + message.clanId() + "'");
 		}
@@ -81,9 +85,9 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 		String frame = this.codec.encode(new ChatMessages.Chat(messageId, message.clanId(), session.userId(),
 				message.content(), message.messageType(), Instant.now())).text();
 		// One broker message for the members on every node and for backends: one outcome for both.
-		BusEvent event = new BusEvent(ClanSubscriptions.KEY_PREFIX + message.clanId(), "chat", frame, this.node,
+		BusEvent event = new BusEvent(ClanFamily.CLANS.routingKey(message.clanId()), "chat", frame, this.node,
 				session.id());
-		return this.bus.publishWithBackend(event, ClanSubscriptions.backendKey(message.clanId()))
+		return this.bus.publishWithBackend(event, ClanFamily.backendKey(message.clanId()))
 			.thenApply((confirmed) -> new ChatMessages.MessageSent(messageId));
 	}
 

@@ -2,6 +2,8 @@ package io.wsgateway.chat;
 
 import java.util.Map;
 
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.WebSocketStatsContributor;
 
 import org.springframework.stereotype.Component;
@@ -12,18 +14,18 @@ class ClanChatStats implements WebSocketStatsContributor {
 
 	static final int LARGEST = 100;
 
-	private final ClanSubscriptions subscriptions;
+	private final ChannelHub hub;
 
-	ClanChatStats(ClanSubscriptions subscriptions) {
-		this.subscriptions = subscriptions;
+	ClanChatStats(ChannelHub hub) {
+		this.hub = hub;
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public void contribute(Map<String, Object> sections) {
-		Map<String, Integer> sizes = this.subscriptions.sizes();
+		Map<String, Integer> sizes = this.hub.sizes(Channel.CLAN);
 		int subscribers = sizes.values().stream().mapToInt(Integer::intValue).sum();
-		((Map<String, Object>) sections.get("subscriptions")).put(ClanSubscriptions.SERVICE, Map.of("clans",
+		((Map<String, Object>) sections.get("subscriptions")).put(ClanFamily.SERVICE, Map.of("clans",
 				sizes.size(), "subscribers", subscribers, "largest", WebSocketStatsContributor.largest(sizes, LARGEST)));
 	}
 

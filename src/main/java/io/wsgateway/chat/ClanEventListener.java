@@ -8,10 +8,10 @@ import io.wsgateway.bus.BackendEventBodies;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 import tools.jackson.databind.JsonNode;
 
@@ -31,39 +31,33 @@ class ClanEventListener implements BusEventListener {
 
 	static final String SYSTEM_USER = "system";
 
-	private final ClanSubscriptions subscriptions;
+	private final ChannelHub hub;
 
 	private final MessageCodec codec;
 
 	private final GatewayMetrics metrics;
 
-	ClanEventListener(ClanSubscriptions subscriptions, MessageCodec codec, GatewayMetrics metrics) {
-		this.subscriptions = subscriptions;
+	ClanEventListener(ChannelHub hub, MessageCodec codec, GatewayMetrics metrics) {
+		this.hub = hub;
 		this.codec = codec;
 		this.metrics = metrics;
 	}
 
 	@Override
 	public String prefix() {
-		return ClanSubscriptions.KEY_PREFIX;
+		return ClanFamily.KEY_PREFIX;
 	}
 
 	@Override
 	public int onEvent(BusEvent event) {
-		String clanId = event.routingKey().substring(ClanSubscriptions.KEY_PREFIX.length());
+		String clanId = event.routingKey().substring(ClanFamily.KEY_PREFIX.length());
 		if (!CLAN.matcher(clanId).matches()) {
 			throw new MalformedEventException("invalid clan id");
 		}
 		boolean typing = "typing".equals(event.kind());
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), typing ? "typing" : "chat")
 				: this.codec.encode(fromBackend(clanId, event.body()));
-		int sent = 0;
-		for (ClientSession subscriber : this.subscriptions.subscribers(clanId)) {
-			if (!subscriber.id().equals(event.excludeConnection())) {
-				subscriber.send(frame);
-				sent++;
-			}
-		}
+		int sent = this.hub.deliver(ClanFamily.clan(clanId), frame, event.excludeConnection());
 		this.metrics.busDelivered(typing ? GatewayMetrics.BusKind.TYPING : GatewayMetrics.BusKind.CHAT);
 		return sent;
 	}

@@ -2,6 +2,7 @@ package io.wsgateway.chat;
 
 import java.util.concurrent.CompletionStage;
 
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
@@ -25,10 +26,10 @@ class SubscribeClanChatHandler implements MessageHandler<SubscribeClanChatHandle
 			message = Identifiers.MESSAGE) String clanId) {
 	}
 
-	private final ClanSubscriptions subscriptions;
+	private final ChannelHub hub;
 
-	SubscribeClanChatHandler(ClanSubscriptions subscriptions) {
-		this.subscriptions = subscriptions;
+	SubscribeClanChatHandler(ChannelHub hub) {
+		this.hub = hub;
 	}
 
 	@Override
@@ -46,8 +47,8 @@ class SubscribeClanChatHandler implements MessageHandler<SubscribeClanChatHandle
 		if (!session.identity().clans().contains(message.clanId())) {
 			throw new GatewayException(ErrorCode.FORBIDDEN, "not a member of clan '" + message.clanId() + "'");
 		}
-		this.subscriptions.subscribe(message.clanId(), session);
-		return MessageHandler.reply(new SubscriptionConfirmed(ClanSubscriptions.SERVICE, message.clanId(),
+		this.hub.join(ClanFamily.clan(message.clanId()), session);
+		return MessageHandler.reply(new SubscriptionConfirmed(ClanFamily.SERVICE, message.clanId(),
 				SubscriptionConfirmed.SUBSCRIBED));
 	}
 

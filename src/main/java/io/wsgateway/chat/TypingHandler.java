@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
@@ -33,12 +34,15 @@ class TypingHandler implements MessageHandler<TypingHandler.TypingRequest> {
 
 	private final EventBus bus;
 
+	private final ChannelHub hub;
+
 	private final MessageCodec codec;
 
 	private final String node;
 
-	TypingHandler(EventBus bus, MessageCodec codec, NodeProperties node) {
+	TypingHandler(EventBus bus, ChannelHub hub, MessageCodec codec, NodeProperties node) {
 		this.bus = bus;
+		this.hub = hub;
 		this.codec = codec;
 		this.node = node.nodeId();
 	}
@@ -55,7 +59,7 @@ class TypingHandler implements MessageHandler<TypingHandler.TypingRequest> {
 
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, TypingRequest message) {
-		if (!ClanSubscriptions.isSubscribed(session, message.clanId())) {
+		if (!this.hub.isMember(ClanFamily.clan(message.clanId()), session)) {
 			throw new GatewayException(ErrorCode.FORBIDDEN,
 					"not subscribed to clan chat '" + message.clanId() + "'");
 		}
@@ -63,7 +67,7 @@ class TypingHandler implements MessageHandler<TypingHandler.TypingRequest> {
 			.encode(new ChatMessages.Typing(message.clanId(), session.userId(), message.isTyping()))
 			.text();
 		return this.bus
-			.publish(new BusEvent(ClanSubscriptions.KEY_PREFIX + message.clanId(), "typing", frame, this.node,
+			.publish(new BusEvent(ClanFamily.CLANS.routingKey(message.clanId()), "typing", frame, this.node,
 					session.id()))
 			.thenApply((published) -> null);
 	}

@@ -2,6 +2,7 @@ package io.wsgateway.chat;
 
 import java.util.concurrent.CompletionStage;
 
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageHandler;
 import io.wsgateway.protocol.ProtocolMessages.SubscriptionConfirmed;
@@ -20,10 +21,10 @@ class UnsubscribeClanChatHandler implements MessageHandler<UnsubscribeClanChatHa
 			message = Identifiers.MESSAGE) String clanId) {
 	}
 
-	private final ClanSubscriptions subscriptions;
+	private final ChannelHub hub;
 
-	UnsubscribeClanChatHandler(ClanSubscriptions subscriptions) {
-		this.subscriptions = subscriptions;
+	UnsubscribeClanChatHandler(ChannelHub hub) {
+		this.hub = hub;
 	}
 
 	@Override
@@ -38,8 +39,8 @@ class UnsubscribeClanChatHandler implements MessageHandler<UnsubscribeClanChatHa
 
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, UnsubscribeClanChat message) {
-		this.subscriptions.unsubscribe(message.clanId(), session);
-		return MessageHandler.reply(new SubscriptionConfirmed(ClanSubscriptions.SERVICE, message.clanId(),
+		this.hub.leave(ClanFamily.clan(message.clanId()), session);
+		return MessageHandler.reply(new SubscriptionConfirmed(ClanFamily.SERVICE, message.clanId(),
 				SubscriptionConfirmed.UNSUBSCRIBED));
 	}
 

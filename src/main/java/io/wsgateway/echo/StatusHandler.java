@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import io.wsgateway.NodeProperties;
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.MessageHandler;
 import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.session.ClientSession;
@@ -31,9 +33,12 @@ class StatusHandler implements MessageHandler<StatusHandler.StatusRequest> {
 
 	}
 
+	private final ChannelHub hub;
+
 	private final String node;
 
-	StatusHandler(NodeProperties node) {
+	StatusHandler(ChannelHub hub, NodeProperties node) {
+		this.hub = hub;
 		this.node = node.nodeId();
 	}
 
@@ -49,8 +54,9 @@ class StatusHandler implements MessageHandler<StatusHandler.StatusRequest> {
 
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, StatusRequest message) {
-		return MessageHandler.reply(new Status(session.id(), session.userId(), session.rooms().stream().sorted().toList(),
-				session.subscriptions().stream().sorted().toList(), session.connectedAt(), this.node));
+		return MessageHandler.reply(new Status(session.id(), session.userId(),
+				this.hub.channelsOf(session, Channel.ROOM).stream().sorted().toList(),
+				this.hub.subscriptionsOf(session).stream().sorted().toList(), session.connectedAt(), this.node));
 	}
 
 }

@@ -1,16 +1,16 @@
 package io.wsgateway.notifications;
 
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 
 import io.wsgateway.bus.BackendEventBodies;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 import tools.jackson.databind.JsonNode;
 
@@ -26,44 +26,36 @@ import org.springframework.stereotype.Component;
 @Component
 class NotificationEventListener implements BusEventListener {
 
-	private final NotificationSubscriptions subscriptions;
+	private final ChannelHub hub;
 
 	private final MessageCodec codec;
 
 	private final GatewayMetrics metrics;
 
-	NotificationEventListener(NotificationSubscriptions subscriptions, MessageCodec codec, GatewayMetrics metrics) {
-		this.subscriptions = subscriptions;
+	NotificationEventListener(ChannelHub hub, MessageCodec codec, GatewayMetrics metrics) {
+		this.hub = hub;
 		this.codec = codec;
 		this.metrics = metrics;
 	}
 
 	@Override
 	public String prefix() {
-		return NotificationSubscriptions.KEY_PREFIX;
+		return NotificationFamily.KEY_PREFIX;
 	}
 
 	@Override
 	public int onEvent(BusEvent event) {
-		String key = event.routingKey();
-		Set<ClientSession> targets;
-		if (key.equals(NotificationSubscriptions.BROADCAST_KEY)) {
-			targets = this.subscriptions.subscribers();
-		}
-		else if (key.startsWith(NotificationSubscriptions.USER_PREFIX)
-				&& key.length() > NotificationSubscriptions.USER_PREFIX.length()) {
-			targets = this.subscriptions.subscribers(key.substring(NotificationSubscriptions.USER_PREFIX.length()));
-		}
-		else {
+		String name = event.routingKey().substring(NotificationFamily.KEY_PREFIX.length());
+		boolean known = name.equals(NotificationFamily.BROADCAST) || (name.startsWith(NotificationFamily.USER_PREFIX)
+				&& name.length() > NotificationFamily.USER_PREFIX.length());
+		if (!known) {
 			throw new MalformedEventException("unknown notification routing key");
 		}
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "notification")
 				: this.codec.encode(read(event.body()));
-		for (ClientSession session : targets) {
-			session.send(frame);
-		}
+		int sent = this.hub.deliver(new Channel(NotificationFamily.NOTIFICATIONS, name), frame, null);
 		this.metrics.busDelivered(GatewayMetrics.BusKind.NOTIFICATION);
-		return targets.size();
+		return sent;
 	}
 
 	Notification read(String body) {

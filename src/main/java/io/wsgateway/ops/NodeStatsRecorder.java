@@ -6,7 +6,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.wsgateway.NodeProperties;
+import io.wsgateway.NodeIdentity;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.EventBus;
@@ -98,15 +97,15 @@ class NodeStatsRecorder implements BusEventListener, SmartInitializingSingleton,
 
 	private long previousBusCount;
 
-	NodeStatsRecorder(NodeProperties node, WebSocketEndpoint stats, EventBus bus, JsonMapper mapper,
+	NodeStatsRecorder(NodeIdentity node, WebSocketEndpoint stats, EventBus bus, JsonMapper mapper,
 			MeterRegistry registry, ConsoleProperties properties) {
 		this.stats = stats;
 		this.bus = bus;
 		this.mapper = mapper;
 		this.registry = registry;
 		this.properties = properties;
-		this.node = node.nodeId();
-		this.instance = this.node + "-" + UUID.randomUUID().toString().substring(0, 8);
+		this.node = node.name();
+		this.instance = node.instance();
 		this.scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "gateway-console-stats");
 			thread.setDaemon(true);

@@ -11,13 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import io.wsgateway.NodeProperties;
+import io.wsgateway.NodeIdentity;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.EventBus;
@@ -95,12 +94,11 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 
 	private final PresenceReplication replication;
 
-	ClusterPresence(EventBus bus, MessageCodec codec, GatewayMetrics metrics, NodeProperties node,
+	ClusterPresence(EventBus bus, MessageCodec codec, GatewayMetrics metrics, NodeIdentity node,
 			PresenceProperties properties) {
 		this.properties = properties;
-		this.node = node.nodeId();
-		// Unique per process even where two nodes share a node id: it decides which events are ours.
-		this.instance = this.node + "-" + UUID.randomUUID().toString().substring(0, 8);
+		this.node = node.name();
+		this.instance = node.instance();
 		this.scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "gateway-presence");
 			thread.setDaemon(true);

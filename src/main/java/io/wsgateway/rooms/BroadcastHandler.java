@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
@@ -36,12 +37,15 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 
 	private final EventBus bus;
 
+	private final ChannelHub hub;
+
 	private final MessageCodec codec;
 
 	private final String node;
 
-	BroadcastHandler(EventBus bus, MessageCodec codec, NodeProperties node) {
+	BroadcastHandler(EventBus bus, ChannelHub hub, MessageCodec codec, NodeProperties node) {
 		this.bus = bus;
+		this.hub = hub;
 		this.codec = codec;
 		this.node = node.nodeId();
 	}
@@ -68,13 +72,13 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 			event = new BusEvent(GlobalBroadcastListener.KEY, "broadcast", frame, this.node, null);
 		}
 		else {
-			if (!session.rooms().contains(message.room())) {
+			if (!this.hub.isMember(RoomFamily.room(message.room()), session)) {
 				throw new GatewayException(ErrorCode.FORBIDDEN, "not a member of room '" + message.room() + "'");
 			}
 			String frame = this.codec
 				.encode(new RoomMessages.RoomMessage(message.room(), session.userId(), message.payload(), now))
 				.text();
-			event = new BusEvent(RoomRegistry.key(message.room()), "room", frame, this.node, session.id());
+			event = new BusEvent(RoomFamily.ROOMS.routingKey(message.room()), "room", frame, this.node, session.id());
 		}
 		return this.bus.publish(event).thenApply((published) -> null);
 	}

@@ -5,9 +5,9 @@ import java.time.Instant;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 import io.wsgateway.session.SessionRegistry;
 
@@ -26,14 +26,18 @@ class GlobalBroadcastListener implements BusEventListener, SmartInitializingSing
 
 	private final SessionRegistry sessions;
 
+	private final ChannelHub hub;
+
 	private final MessageCodec codec;
 
 	private final GatewayMetrics metrics;
 
 	private final EventBus bus;
 
-	GlobalBroadcastListener(SessionRegistry sessions, MessageCodec codec, GatewayMetrics metrics, EventBus bus) {
+	GlobalBroadcastListener(SessionRegistry sessions, ChannelHub hub, MessageCodec codec, GatewayMetrics metrics,
+			EventBus bus) {
 		this.sessions = sessions;
+		this.hub = hub;
 		this.bus = bus;
 		this.codec = codec;
 		this.metrics = metrics;
@@ -48,11 +52,7 @@ class GlobalBroadcastListener implements BusEventListener, SmartInitializingSing
 	public int onEvent(BusEvent event) {
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "broadcast")
 				: this.codec.encode(fromBackend(event.body()));
-		int sent = 0;
-		for (ClientSession session : this.sessions.all()) {
-			session.send(frame);
-			sent++;
-		}
+		int sent = this.hub.deliver(this.sessions.all(), frame);
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
 		return sent;
 	}

@@ -2,6 +2,8 @@ package io.wsgateway.rooms;
 
 import java.util.concurrent.CompletionStage;
 
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.presence.ClusterPresence;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
@@ -31,14 +33,14 @@ class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 			message = Identifiers.MESSAGE) String room, Boolean presence) {
 	}
 
-	private final RoomRegistry rooms;
+	private final ChannelHub hub;
 
 	private final ClusterPresence presence;
 
 	private final int maxRooms;
 
-	JoinRoomHandler(RoomRegistry rooms, ClusterPresence presence, LimitsProperties limits) {
-		this.rooms = rooms;
+	JoinRoomHandler(ChannelHub hub, ClusterPresence presence, LimitsProperties limits) {
+		this.hub = hub;
 		this.presence = presence;
 		this.maxRooms = limits.maxRoomsPerConnection();
 	}
@@ -56,11 +58,12 @@ class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, JoinRoom message) {
 		// Only this handler adds rooms, on the connection's inbound thread: no join can race this check.
-		if (session.rooms().size() >= this.maxRooms && !session.rooms().contains(message.room())) {
+		Channel room = RoomFamily.room(message.room());
+		if (!this.hub.isMember(room, session) && this.hub.channelsOf(session, Channel.ROOM).size() >= this.maxRooms) {
 			throw new GatewayException(ErrorCode.LIMIT_EXCEEDED,
 					"a connection may be in at most " + this.maxRooms + " rooms; leave one first");
 		}
-		int members = this.rooms.join(message.room(), session);
+		int members = this.hub.join(room, session);
 		this.presence.joined(session, message.room(), Boolean.TRUE.equals(message.presence()));
 		return MessageHandler
 			.reply(new RoomMessages.RoomJoined(message.room(), members + this.presence.remoteMembers(message.room())));

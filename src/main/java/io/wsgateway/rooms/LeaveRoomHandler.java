@@ -2,6 +2,7 @@ package io.wsgateway.rooms;
 
 import java.util.concurrent.CompletionStage;
 
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.presence.ClusterPresence;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageHandler;
@@ -20,12 +21,12 @@ class LeaveRoomHandler implements MessageHandler<LeaveRoomHandler.LeaveRoom> {
 			message = Identifiers.MESSAGE) String room) {
 	}
 
-	private final RoomRegistry rooms;
+	private final ChannelHub hub;
 
 	private final ClusterPresence presence;
 
-	LeaveRoomHandler(RoomRegistry rooms, ClusterPresence presence) {
-		this.rooms = rooms;
+	LeaveRoomHandler(ChannelHub hub, ClusterPresence presence) {
+		this.hub = hub;
 		this.presence = presence;
 	}
 
@@ -41,7 +42,7 @@ class LeaveRoomHandler implements MessageHandler<LeaveRoomHandler.LeaveRoom> {
 
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, LeaveRoom message) {
-		this.rooms.leave(message.room(), session);
+		this.hub.leave(RoomFamily.room(message.room()), session);
 		this.presence.left(session, message.room());
 		return MessageHandler.reply(new RoomMessages.RoomLeft(message.room()));
 	}

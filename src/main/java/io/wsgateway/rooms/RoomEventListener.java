@@ -1,19 +1,17 @@
 package io.wsgateway.rooms;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.regex.Pattern;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.OutboundFrame;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,44 +25,34 @@ class RoomEventListener implements BusEventListener {
 
 	private static final Pattern ROOM = Pattern.compile(Identifiers.PATTERN);
 
-	private final RoomRegistry rooms;
+	private final ChannelHub hub;
 
 	private final MessageCodec codec;
 
 	private final GatewayMetrics metrics;
 
-	private final FanOut fanOut;
-
-	/** A listener that delivers on the calling thread only, as with {@code gateway.rooms.fan-out-threads=1}. */
-	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics) {
-		this(rooms, codec, metrics, new FanOut(1, 1));
-	}
-
-	@Autowired
-	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics, FanOut fanOut) {
-		this.rooms = rooms;
+	RoomEventListener(ChannelHub hub, MessageCodec codec, GatewayMetrics metrics) {
+		this.hub = hub;
 		this.codec = codec;
 		this.metrics = metrics;
-		this.fanOut = fanOut;
 	}
 
 	@Override
 	public String prefix() {
-		return RoomRegistry.KEY_PREFIX;
+		return RoomFamily.KEY_PREFIX;
 	}
 
 	@Override
 	public int onEvent(BusEvent event) {
-		String room = event.routingKey().substring(RoomRegistry.KEY_PREFIX.length());
+		String room = event.routingKey().substring(RoomFamily.KEY_PREFIX.length());
 		if (!ROOM.matcher(room).matches()) {
 			throw new MalformedEventException("invalid room name");
 		}
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "room_message")
 				: this.codec.encode(fromBackend(room, event.body()));
-		Collection<ClientSession> members = this.rooms.members(room);
-		this.fanOut.deliver(members, frame, event.excludeConnection());
+		int members = this.hub.deliver(RoomFamily.room(room), frame, event.excludeConnection());
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
-		return members.size();
+		return members;
 	}
 
 	private RoomMessages.RoomMessage fromBackend(String room, String body) {

@@ -2,6 +2,8 @@ package io.wsgateway.rooms;
 
 import java.util.Map;
 
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.WebSocketStatsContributor;
 
 import org.springframework.stereotype.Component;
@@ -12,15 +14,15 @@ class RoomStats implements WebSocketStatsContributor {
 
 	static final int LARGEST = 100;
 
-	private final RoomRegistry rooms;
+	private final ChannelHub hub;
 
-	RoomStats(RoomRegistry rooms) {
-		this.rooms = rooms;
+	RoomStats(ChannelHub hub) {
+		this.hub = hub;
 	}
 
 	@Override
 	public void contribute(Map<String, Object> sections) {
-		Map<String, Integer> sizes = this.rooms.sizes();
+		Map<String, Integer> sizes = this.hub.sizes(Channel.ROOM);
 		sections.put("rooms", Map.of("count", sizes.size(), "members", WebSocketStatsContributor.largest(sizes, LARGEST)));
 	}
 

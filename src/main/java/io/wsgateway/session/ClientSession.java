@@ -4,8 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -86,10 +84,6 @@ public final class ClientSession {
 	private volatile boolean disconnectRequested;
 
 	private volatile OutboundFrame pendingPong;
-
-	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-
-	private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
 	private volatile long messagesIn;
 
@@ -204,19 +198,6 @@ public final class ClientSession {
 	/** Returns when the client last sent anything (a message or a pong). */
 	public Instant lastActiveAt() {
 		return this.lastActiveAt;
-	}
-
-	/** Returns the rooms this connection is a member of; the rooms feature keeps it current. */
-	public Set<String> rooms() {
-		return this.rooms;
-	}
-
-	/**
-	 * Returns this connection's subscriptions, such as {@code notifications} or
-	 * {@code clan_chat:<clanId>}; the subscribing features keep it current.
-	 */
-	public Set<String> subscriptions() {
-		return this.subscriptions;
 	}
 
 	/** Returns whether the connection is open and no close has been asked for. */

@@ -7,6 +7,8 @@ import java.util.stream.Stream;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.testsupport.MessagingEndToEndTest;
 import io.wsgateway.testsupport.RecordingEventBus;
@@ -49,7 +51,7 @@ class ClanChatEndToEndTests {
 	private EventBus bus;
 
 	@Autowired
-	private ClanSubscriptions subscriptions;
+	private ChannelHub hub;
 
 	private final List<TestClient> clients = new ArrayList<>();
 
@@ -79,7 +81,7 @@ class ClanChatEndToEndTests {
 		assertThat(subscribed.get("service").asString()).isEqualTo("clan_chat");
 		assertThat(subscribed.get("clanId").asString()).isEqualTo(this.clan);
 		assertThat(subscribed.get("status").asString()).isEqualTo("subscribed");
-		assertThat(this.subscriptions.subscribers(this.clan)).extracting(ClientSession::id)
+		assertThat(this.hub.members(ClanFamily.clan(this.clan))).extracting(ClientSession::id)
 			.containsExactly(alice.connectionId());
 
 		JsonNode unsubscribed = alice.request(message("unsubscribe_clan_chat", "id", "s-2", "clanId", this.clan));
@@ -87,8 +89,8 @@ class ClanChatEndToEndTests {
 		assertThat(unsubscribed.get("service").asString()).isEqualTo("clan_chat");
 		assertThat(unsubscribed.get("clanId").asString()).isEqualTo(this.clan);
 		assertThat(unsubscribed.get("status").asString()).isEqualTo("unsubscribed");
-		assertThat(this.subscriptions.subscribers(this.clan)).isEmpty();
-		assertThat(this.subscriptions.sizes()).doesNotContainKey(this.clan);
+		assertThat(this.hub.members(ClanFamily.clan(this.clan))).isEmpty();
+		assertThat(this.hub.sizes(Channel.CLAN)).doesNotContainKey(this.clan);
 		assertThat(recorder().bindingCalls("chat.clan." + this.clan))
 			.containsExactly("bind chat.clan." + this.clan, "unbind chat.clan." + this.clan);
 
@@ -107,7 +109,7 @@ class ClanChatEndToEndTests {
 		assertError(noClaim.request(message("subscribe_clan_chat", "id", "f-2", "clanId", this.clan)), "f-2",
 				"forbidden");
 
-		assertThat(this.subscriptions.subscribers(this.clan)).isEmpty();
+		assertThat(this.hub.members(ClanFamily.clan(this.clan))).isEmpty();
 		assertThat(otherClan.request(message("status")).get("subscriptions")).isEmpty();
 	}
 

@@ -2,6 +2,8 @@ package io.wsgateway.chat;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.ChannelHub;
+import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
@@ -20,9 +22,9 @@ class ClanEventListenerTests {
 
 	private final MessageCodec codec = new MessageCodec();
 
-	private final ClanSubscriptions clans = new ClanSubscriptions(RecordingEventBus.fake(), new MessageCodec());
+	private final ChannelHub hub = TestHubs.hub(RecordingEventBus.fake());
 
-	private final ClanEventListener listener = new ClanEventListener(this.clans, this.codec,
+	private final ClanEventListener listener = new ClanEventListener(this.hub, this.codec,
 			TestGatewayMetrics.create());
 
 	private final FakeTransport senderTransport = new FakeTransport();
@@ -39,9 +41,9 @@ class ClanEventListenerTests {
 
 	@Test
 	void deliversChatAndTypingToEverySubscriberButTheSendingConnection() {
-		this.clans.subscribe("c1", this.sender);
-		this.clans.subscribe("c1", this.otherDevice);
-		this.clans.subscribe("c2", this.outsider);
+		this.hub.join(ClanFamily.clan("c1"), this.sender);
+		this.hub.join(ClanFamily.clan("c1"), this.otherDevice);
+		this.hub.join(ClanFamily.clan("c2"), this.outsider);
 		String chat = "{\"type\":\"chat\",\"messageId\":\"m1\"}";
 		String typing = "{\"type\":\"typing\",\"clanId\":\"c1\",\"userId\":\"alice\",\"isTyping\":true}";
 
@@ -55,7 +57,7 @@ class ClanEventListenerTests {
 
 	@Test
 	void turnsABackendMessageIntoChatWithDefaults() {
-		this.clans.subscribe("c1", this.sender);
+		this.hub.join(ClanFamily.clan("c1"), this.sender);
 
 		this.listener.onEvent(new BusEvent("chat.clan.c1", null, "{\"content\":\"hello\"}", null, null));
 
@@ -72,7 +74,7 @@ class ClanEventListenerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "not json", "[\"content\"]", "{\"content\":1}", "{}", "\"content\"" })
 	void rejectsAMalformedBackendMessage(String body) {
-		this.clans.subscribe("c1", this.sender);
+		this.hub.join(ClanFamily.clan("c1"), this.sender);
 
 		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent("chat.clan.c1", null, body, null, null)))
 			.isInstanceOf(MalformedEventException.class);

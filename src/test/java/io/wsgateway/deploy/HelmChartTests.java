@@ -50,7 +50,7 @@ class HelmChartTests {
 	// Properties records that are not public, by name.
 	private static final Class<?> PRESENCE = applicationClass("presence.PresenceProperties");
 
-	private static final Class<?> ROOMS = applicationClass("rooms.RoomsProperties");
+	private static final Class<?> ROOMS = applicationClass("hub.FanOutProperties");
 
 	private static final Class<?> API = applicationClass("api.ApiProperties");
 

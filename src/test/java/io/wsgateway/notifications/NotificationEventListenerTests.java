@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.ChannelHub;
+import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
@@ -23,9 +25,11 @@ class NotificationEventListenerTests {
 
 	private final MessageCodec codec = new MessageCodec();
 
-	private final NotificationSubscriptions subscriptions = new NotificationSubscriptions(RecordingEventBus.fake());
+	private final ChannelHub hub = TestHubs.hub(RecordingEventBus.fake());
 
-	private final NotificationEventListener listener = new NotificationEventListener(this.subscriptions, this.codec,
+	private final NotificationSubscriptions subscriptions = new NotificationSubscriptions(this.hub);
+
+	private final NotificationEventListener listener = new NotificationEventListener(this.hub, this.codec,
 			TestGatewayMetrics.create());
 
 	@Test

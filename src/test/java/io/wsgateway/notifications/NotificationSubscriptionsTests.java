@@ -1,5 +1,9 @@
 package io.wsgateway.notifications;
 
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelFamily;
+import io.wsgateway.hub.ChannelHub;
+import io.wsgateway.hub.TestHubs;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
 import io.wsgateway.session.TestSessions;
@@ -12,9 +16,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NotificationSubscriptionsTests {
 
+	private static final ChannelFamily CLANS = new ChannelFamily() {
+
+		@Override
+		public String id() {
+			return Channel.CLAN;
+		}
+
+		@Override
+		public String keyPrefix() {
+			return "chat.clan.";
+		}
+
+		@Override
+		public String subscription(String name) {
+			return "clan_chat:" + name;
+		}
+
+	};
+
 	private final RecordingEventBus bus = RecordingEventBus.fake();
 
-	private final NotificationSubscriptions subscriptions = new NotificationSubscriptions(this.bus);
+	private final ChannelHub hub = TestHubs.hub(this.bus);
+
+	private final NotificationSubscriptions subscriptions = new NotificationSubscriptions(this.hub);
 
 	private final ClientSession alicePhone = TestSessions.session("alice", new FakeTransport());
 
@@ -35,7 +60,7 @@ class NotificationSubscriptionsTests {
 		assertThat(this.subscriptions.subscribers("bob")).containsExactly(this.bob);
 		assertThat(this.subscriptions.subscribers()).containsExactlyInAnyOrder(this.alicePhone, this.aliceLaptop,
 				this.bob);
-		assertThat(this.alicePhone.subscriptions()).containsExactly("notifications");
+		assertThat(this.hub.subscriptionsOf(this.alicePhone)).containsExactly("notifications");
 	}
 
 	@Test
@@ -93,17 +118,18 @@ class NotificationSubscriptionsTests {
 	}
 
 	@Test
-	void closedUnsubscribesTheSession() {
-		this.alicePhone.subscriptions().add("clan_chat:c1");
+	void closedEndsTheSubscriptionWithEveryOtherChannelOfTheSession() {
+		this.hub.join(new Channel(CLANS, "c1"), this.alicePhone);
 		this.subscriptions.subscribe(this.alicePhone);
 		this.subscriptions.subscribe(this.bob);
 		this.bus.clear();
 
-		this.subscriptions.closed(this.alicePhone, CloseStatus.NORMAL);
+		this.hub.closed(this.alicePhone, CloseStatus.NORMAL);
 
 		assertThat(this.subscriptions.subscribers()).containsExactly(this.bob);
-		assertThat(this.alicePhone.subscriptions()).containsExactly("clan_chat:c1");
-		assertThat(this.bus.bindingCalls()).containsExactly("unbind notification.user.alice");
+		assertThat(this.hub.subscriptionsOf(this.alicePhone)).isEmpty();
+		assertThat(this.bus.bindingCalls()).containsExactlyInAnyOrder("unbind notification.user.alice",
+				"unbind chat.clan.c1");
 	}
 
 	@Test
@@ -111,7 +137,7 @@ class NotificationSubscriptionsTests {
 		this.subscriptions.subscribe(this.bob);
 		this.bus.clear();
 
-		this.subscriptions.closed(this.alicePhone, CloseStatus.NORMAL);
+		this.hub.closed(this.alicePhone, CloseStatus.NORMAL);
 
 		assertThat(this.bus.bindingCalls()).isEmpty();
 		assertThat(this.subscriptions.subscribers()).containsExactly(this.bob);
@@ -122,14 +148,14 @@ class NotificationSubscriptionsTests {
 		FakeTransport transport = new FakeTransport();
 		ClientSession closing = TestSessions.session("carol", transport);
 		transport.closedByPeer();
-		this.subscriptions.closed(closing, CloseStatus.NO_CLOSE_FRAME);
+		this.hub.closed(closing, CloseStatus.NO_CLOSE_FRAME);
 
 		this.subscriptions.subscribe(closing);
 
 		assertThat(this.subscriptions.subscribers()).isEmpty();
-		assertThat(closing.subscriptions()).isEmpty();
+		assertThat(this.hub.subscriptionsOf(closing)).isEmpty();
 		assertThat(this.bus.bindingCalls()).containsExactly("bind notification.user.carol",
-				"bind notification.broadcast", "unbind notification.user.carol", "unbind notification.broadcast");
+				"unbind notification.user.carol", "bind notification.broadcast", "unbind notification.broadcast");
 	}
 
 }

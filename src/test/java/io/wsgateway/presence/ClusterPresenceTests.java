@@ -2,6 +2,7 @@ package io.wsgateway.presence;
 
 import java.time.Duration;
 
+import io.wsgateway.NodeIdentity;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterPresenceTests {
 
 	private final ClusterPresence presence = new ClusterPresence(RecordingEventBus.fake(), new MessageCodec(),
-			TestGatewayMetrics.create(), new NodeProperties("test"),
+			TestGatewayMetrics.create(), new NodeIdentity(new NodeProperties("test")),
 			new PresenceProperties(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15)));
 
 	@AfterEach

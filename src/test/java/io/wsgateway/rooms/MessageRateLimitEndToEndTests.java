@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.testsupport.TestClient;
 import io.wsgateway.testsupport.TestTokens;
 import io.wsgateway.testsupport.Wire;
@@ -12,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
@@ -43,7 +45,7 @@ class MessageRateLimitEndToEndTests {
 	private int port;
 
 	@Autowired
-	private RoomRegistry rooms;
+	private ChannelHub hub;
 
 	private final List<TestClient> clients = new ArrayList<>();
 
@@ -72,12 +74,12 @@ class MessageRateLimitEndToEndTests {
 					TestClient.TIMEOUT);
 			if (i < BURST || "room_joined".equals(reply.get("type").asString())) {
 				assertThat(reply.get("type").asString()).as("reply %d", i).isEqualTo("room_joined");
-				assertThat(this.rooms.sizes()).containsEntry(room, 1);
+				assertThat(this.hub.sizes(Channel.ROOM)).containsEntry(room, 1);
 				joined.add(room);
 			}
 			else {
 				assertThat(assertError(reply, id, "rate_limited")).contains("5 messages per second");
-				assertThat(this.rooms.sizes()).doesNotContainKey(room);
+				assertThat(this.hub.sizes(Channel.ROOM)).doesNotContainKey(room);
 				limited++;
 			}
 		}

@@ -2,6 +2,8 @@ package io.wsgateway.rooms;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.ChannelHub;
+import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
@@ -22,9 +24,9 @@ class RoomEventListenerTests {
 
 	private final MessageCodec codec = new MessageCodec();
 
-	private final RoomRegistry rooms = new RoomRegistry(RecordingEventBus.fake());
+	private final ChannelHub hub = TestHubs.hub(RecordingEventBus.fake());
 
-	private final RoomEventListener listener = new RoomEventListener(this.rooms, this.codec,
+	private final RoomEventListener listener = new RoomEventListener(this.hub, this.codec,
 			TestGatewayMetrics.create());
 
 	private final FakeTransport aliceTransport = new FakeTransport();
@@ -41,8 +43,8 @@ class RoomEventListenerTests {
 
 	@Test
 	void deliversAGatewayEventToEveryMemberButTheSendingConnection() {
-		this.rooms.join("lobby", this.alice);
-		this.rooms.join("lobby", this.bob);
+		this.hub.join(RoomFamily.room("lobby"), this.alice);
+		this.hub.join(RoomFamily.room("lobby"), this.bob);
 		String frame = "{\"type\":\"room_message\",\"room\":\"lobby\",\"from\":\"alice\",\"payload\":1,\"timestamp\":\"2030-01-01T00:00:00Z\"}";
 
 		this.listener.onEvent(new BusEvent("room.lobby", "room", frame, "node-1", this.alice.id()));
@@ -54,8 +56,8 @@ class RoomEventListenerTests {
 
 	@Test
 	void turnsABackendEventIntoARoomMessageForEveryMember() {
-		this.rooms.join("lobby", this.alice);
-		this.rooms.join("lobby", this.bob);
+		this.hub.join(RoomFamily.room("lobby"), this.alice);
+		this.hub.join(RoomFamily.room("lobby"), this.bob);
 
 		this.listener.onEvent(new BusEvent("room.lobby", null, "{\"from\":\"game\",\"payload\":{\"k\":1}}", null, null));
 
@@ -69,7 +71,7 @@ class RoomEventListenerTests {
 
 	@Test
 	void ignoresAnEventForARoomWithoutLocalMembers() {
-		this.rooms.join("lobby", this.alice);
+		this.hub.join(RoomFamily.room("lobby"), this.alice);
 
 		this.listener.onEvent(new BusEvent("room.empty", null, "{\"payload\":1}", null, null));
 
@@ -85,7 +87,7 @@ class RoomEventListenerTests {
 
 	@Test
 	void rejectsABackendBodyThatIsNotJson() {
-		this.rooms.join("lobby", this.alice);
+		this.hub.join(RoomFamily.room("lobby"), this.alice);
 
 		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent("room.lobby", null, "{oops", null, null)))
 			.isInstanceOf(MalformedEventException.class);
@@ -125,7 +127,7 @@ class RoomEventListenerTests {
 		SessionRegistry sessions = TestSessions.registry();
 		TestSessions.register(sessions, this.alice);
 		TestSessions.register(sessions, this.bob);
-		GlobalBroadcastListener global = new GlobalBroadcastListener(sessions, this.codec, TestGatewayMetrics.create(),
+		GlobalBroadcastListener global = new GlobalBroadcastListener(sessions, this.hub, this.codec, TestGatewayMetrics.create(),
 				RecordingEventBus.fake());
 		String frame = "{\"type\":\"broadcast\",\"from\":\"root\",\"payload\":1,\"timestamp\":\"2030-01-01T00:00:00Z\"}";
 
@@ -139,7 +141,7 @@ class RoomEventListenerTests {
 	@Test
 	void globalBroadcastBindsItsKeyAtStartUp() {
 		RecordingEventBus bus = RecordingEventBus.fake();
-		GlobalBroadcastListener global = new GlobalBroadcastListener(TestSessions.registry(), this.codec,
+		GlobalBroadcastListener global = new GlobalBroadcastListener(TestSessions.registry(), this.hub, this.codec,
 				TestGatewayMetrics.create(), bus);
 
 		global.afterSingletonsInstantiated();

@@ -13,6 +13,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.GatewayCloseStatus;
 import io.wsgateway.session.SessionRegistry;
@@ -75,7 +77,7 @@ class RoomFanOutEndToEndTests {
 	private SessionRegistry sessions;
 
 	@Autowired
-	private RoomRegistry rooms;
+	private ChannelHub hub;
 
 	@Test
 	void deliversEveryBroadcastInPerSenderOrderWhileOneMemberStopsReading() throws Exception {
@@ -144,8 +146,8 @@ class RoomFanOutEndToEndTests {
 			stalled.resumeReading();
 			assertThat(stalled.awaitClose(Duration.ofSeconds(30))).isEqualTo(4010);
 			await("stalled member removed from the room").atMost(Duration.ofSeconds(30))
-				.untilAsserted(() -> assertThat(this.rooms.members(room)).doesNotContain(stalledSession));
-			assertThat(this.rooms.sizes()).containsEntry(room, MEMBERS - 1);
+				.untilAsserted(() -> assertThat(this.hub.members(RoomFamily.room(room))).doesNotContain(stalledSession));
+			assertThat(this.hub.sizes(Channel.ROOM)).containsEntry(room, MEMBERS - 1);
 			for (Reader reader : readers) {
 				// nothing more than expected, and everyone still connected
 				assertNothingQueued(reader.client);

@@ -3,13 +3,13 @@ package io.wsgateway.rooms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.MalformedEventException;
-import io.wsgateway.chat.ClanSubscriptions;
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.notifications.NotificationSubscriptions;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.SessionRegistry;
@@ -58,13 +58,11 @@ class RoomsEndToEndTests {
 	private EventBus bus;
 
 	@Autowired
-	private RoomRegistry rooms;
+	private ChannelHub hub;
 
 	@Autowired
 	private SessionRegistry sessions;
 
-	@Autowired
-	private ClanSubscriptions clans;
 
 	@Autowired
 	private NotificationSubscriptions notifications;
@@ -134,8 +132,8 @@ class RoomsEndToEndTests {
 		assertThat(bob.request(message("join_room", "room", room)).get("members").asInt()).isEqualTo(2);
 		// joining again changes nothing
 		assertThat(alice.request(message("join_room", "room", room)).get("members").asInt()).isEqualTo(2);
-		assertThat(this.rooms.sizes()).containsEntry(room, 2);
-		assertThat(this.rooms.members(room)).extracting(ClientSession::id)
+		assertThat(this.hub.sizes(Channel.ROOM)).containsEntry(room, 2);
+		assertThat(this.hub.members(RoomFamily.room(room))).extracting(ClientSession::id)
 			.containsExactlyInAnyOrder(alice.connectionId(), bob.connectionId());
 		assertThat(recorder().bindingCalls("room." + room)).containsExactly("bind room." + room);
 	}
@@ -151,7 +149,7 @@ class RoomsEndToEndTests {
 		assertThat(left.get("type").asString()).isEqualTo("room_left");
 		assertThat(left.get("id").asString()).isEqualTo("l-1");
 		assertThat(left.get("room").asString()).isEqualTo(room);
-		assertThat(this.rooms.sizes()).doesNotContainKey(room);
+		assertThat(this.hub.sizes(Channel.ROOM)).doesNotContainKey(room);
 		assertThat(recorder().bindingCalls("room." + room)).containsExactly("bind room." + room, "unbind room." + room);
 
 		// leaving again, or a room never joined, is answered the same and changes nothing
@@ -286,7 +284,7 @@ class RoomsEndToEndTests {
 		String error = assertError(alice.request(message("broadcast", "id", "r-2", "room", room, "payload", 1)), "r-2",
 				"invalid_message");
 		assertThat(error).contains("'room'");
-		assertThat(this.rooms.sizes()).doesNotContainKey(room);
+		assertThat(this.hub.sizes(Channel.ROOM)).doesNotContainKey(room);
 		assertThat(alice.request(message("status")).get("rooms")).isEmpty();
 	}
 
@@ -404,23 +402,23 @@ class RoomsEndToEndTests {
 		alice.request(message("subscribe_notifications"));
 		alice.request(message("subscribe_clan_chat", "clanId", clan));
 		ClientSession session = TestSessions.awaitRegistered(this.sessions, alice.connectionId());
-		assertThat(this.rooms.members(ownRoom)).containsExactly(session);
-		assertThat(this.rooms.sizes()).containsEntry(sharedRoom, 2);
-		assertThat(this.clans.sizes()).containsEntry(clan, 1);
+		assertThat(this.hub.members(RoomFamily.room(ownRoom))).containsExactly(session);
+		assertThat(this.hub.sizes(Channel.ROOM)).containsEntry(sharedRoom, 2);
+		assertThat(this.hub.sizes(Channel.CLAN)).containsEntry(clan, 1);
 		assertThat(this.notifications.subscribers()).contains(session);
 
 		alice.webSocket().abort();
 
 		await("clean-up of " + session).atMost(CLEANUP).untilAsserted(() -> {
 			assertThat(this.sessions.get(session.id())).isNull();
-			assertThat(this.rooms.members(ownRoom)).isEmpty();
-			assertThat(this.rooms.sizes()).doesNotContainKey(ownRoom).containsEntry(sharedRoom, 1);
-			assertThat(this.clans.sizes()).doesNotContainKey(clan);
+			assertThat(this.hub.members(RoomFamily.room(ownRoom))).isEmpty();
+			assertThat(this.hub.sizes(Channel.ROOM)).doesNotContainKey(ownRoom).containsEntry(sharedRoom, 1);
+			assertThat(this.hub.sizes(Channel.CLAN)).doesNotContainKey(clan);
 			assertThat(this.notifications.subscribers()).doesNotContain(session);
 		});
-		assertThat(this.rooms.members(sharedRoom)).extracting(ClientSession::id).containsExactly(bob.connectionId());
-		assertThat(session.rooms()).isEmpty();
-		assertThat(session.subscriptions()).isEmpty();
+		assertThat(this.hub.members(RoomFamily.room(sharedRoom))).extracting(ClientSession::id).containsExactly(bob.connectionId());
+		assertThat(this.hub.channelsOf(session, Channel.ROOM)).isEmpty();
+		assertThat(this.hub.subscriptionsOf(session)).isEmpty();
 		RecordingEventBus recorder = recorder();
 		assertThat(recorder.bindingCalls("room." + ownRoom)).containsExactly("bind room." + ownRoom,
 				"unbind room." + ownRoom);
@@ -439,12 +437,12 @@ class RoomsEndToEndTests {
 		String room = "lobby-" + this.u;
 		TestClient alice = connect("alice-" + this.u);
 		alice.request(message("join_room", "room", room));
-		assertThat(this.rooms.sizes()).containsEntry(room, 1);
+		assertThat(this.hub.sizes(Channel.ROOM)).containsEntry(room, 1);
 
 		alice.close();
 
 		await("room " + room + " freed").atMost(CLEANUP)
-			.untilAsserted(() -> assertThat(this.rooms.sizes()).doesNotContainKey(room));
+			.untilAsserted(() -> assertThat(this.hub.sizes(Channel.ROOM)).doesNotContainKey(room));
 		assertThat(recorder().bindingCalls("room." + room)).containsExactly("bind room." + room, "unbind room." + room);
 	}
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.wsgateway.hub.Channel;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.notifications.NotificationSubscriptions;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.SessionRegistry;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
@@ -48,7 +50,7 @@ class SingleSessionPolicyEndToEndTests {
 	private SessionRegistry sessions;
 
 	@Autowired
-	private RoomRegistry rooms;
+	private ChannelHub hub;
 
 	@Autowired
 	private NotificationSubscriptions notifications;
@@ -88,7 +90,7 @@ class SingleSessionPolicyEndToEndTests {
 		await("older connection cleaned up").atMost(CLEANUP).untilAsserted(() -> {
 			assertThat(this.sessions.byUser(this.alice)).extracting(ClientSession::id)
 				.containsExactly(newer.connectionId());
-			assertThat(this.rooms.sizes()).doesNotContainKey(room);
+			assertThat(this.hub.sizes(Channel.ROOM)).doesNotContainKey(room);
 			assertThat(this.notifications.subscribers()).doesNotContain(olderSession);
 		});
 	}

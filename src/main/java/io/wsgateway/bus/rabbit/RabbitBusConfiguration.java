@@ -3,7 +3,7 @@ package io.wsgateway.bus.rabbit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wsgateway.NodeProperties;
+import io.wsgateway.NodeIdentity;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.BusTracing;
 import io.wsgateway.bus.EventDispatcher;
@@ -40,7 +40,7 @@ class RabbitBusConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	RabbitEventBus rabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher,
-			GatewayMetrics metrics, BusFaultMeters faults, BusProperties properties, NodeProperties node,
+			GatewayMetrics metrics, BusFaultMeters faults, BusProperties properties, NodeIdentity node,
 			ObjectProvider<BusTracing> tracing) {
 		CircuitBreaker circuitBreaker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(CIRCUIT_WINDOW)

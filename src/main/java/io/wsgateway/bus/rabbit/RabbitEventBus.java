@@ -3,7 +3,6 @@ package io.wsgateway.bus.rabbit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +13,7 @@ import java.util.function.ToIntFunction;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.wsgateway.NodeProperties;
+import io.wsgateway.NodeIdentity;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.BusTracing;
@@ -79,7 +78,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	private volatile boolean connected;
 
 	RabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher, GatewayMetrics metrics,
-			BusFaultMeters faults, CircuitBreaker circuitBreaker, BusProperties properties, NodeProperties node,
+			BusFaultMeters faults, CircuitBreaker circuitBreaker, BusProperties properties, NodeIdentity node,
 			BusTracing tracing) {
 		this.dispatcher = dispatcher;
 		this.metrics = metrics;
@@ -90,10 +89,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 		this.deliver = dispatcher::dispatch;
 		this.eventDeliveryMode = properties.persistentEvents() ? BusMessages.PERSISTENT : BusMessages.TRANSIENT;
 		this.duplicates = new Duplicates(properties.duplicateWindow());
-		// Unique per process even where two nodes share a host name, since it decides
-		// which events are this node's own.
-		String suffix = UUID.randomUUID().toString().substring(0, 8);
-		this.instanceId = node.nodeId() + "-" + suffix;
+		this.instanceId = node.instance();
 		this.queue = new NodeQueue(connectionFactory, properties, "gateway.node." + this.instanceId);
 		this.publisher = new ConfirmingPublisher(connectionFactory, this.instanceId, properties.confirmTimeout(),
 				faults, this.queue::declareExchanges);

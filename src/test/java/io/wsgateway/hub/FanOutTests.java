@@ -1,4 +1,4 @@
-package io.wsgateway.rooms;
+package io.wsgateway.hub;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.wsgateway.rooms;
+package io.wsgateway.hub;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,7 +48,7 @@ class FanOut implements DisposableBean {
 	private final ThreadPoolExecutor[] helpers;
 
 	@Autowired
-	FanOut(RoomsProperties properties) {
+	FanOut(FanOutProperties properties) {
 		this(properties.fanOutThreads(), properties.fanOutBacklog());
 	}
 

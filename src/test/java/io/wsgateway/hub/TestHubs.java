@@ -1,0 +1,25 @@
+package io.wsgateway.hub;
+
+import io.wsgateway.bus.EventBus;
+
+/** Hubs for the unit tests of the feature packages, which cannot reach the hub's constructor. */
+public final class TestHubs {
+
+	private TestHubs() {
+	}
+
+	/** Returns a hub on the bus that delivers on the calling thread, as with {@code fan-out-threads=1}. */
+	public static ChannelHub hub(EventBus bus) {
+		return new ChannelHub(bus, new FanOut(1, 1));
+	}
+
+	/**
+	 * Returns a hub on the bus whose fan-out spreads a channel of at least
+	 * {@value FanOut#PARALLEL_FROM} local members over {@code threads} threads, as the
+	 * application's does with {@code gateway.rooms.fan-out-threads}.
+	 */
+	public static ChannelHub parallelHub(EventBus bus, int threads, int backlog) {
+		return new ChannelHub(bus, new FanOut(threads, backlog));
+	}
+
+}
