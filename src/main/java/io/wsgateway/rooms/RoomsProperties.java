@@ -10,10 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@value FanOut#PARALLEL_FROM} local members): the publishing thread and
  * {@code fanOutThreads - 1} helpers, each for a fixed share of the members. 1 delivers on
  * the publishing thread only. Measured on 2 cores: 2 sustains 100,000 deliveries/s to a room
- * of 2,000 where 1 tops out near 88,000 (README, Performance).
+ * of 2,000 where 1 tops out near 88,000 (docs/performance.md).
  * @param fanOutBacklog room messages that may wait for one helper; when they are that many,
  * the publishing thread waits until the helper has taken one, so that many publishers at
- * once cannot build an ever longer queue in front of it.
+ * once cannot build an ever longer queue in front of it. If the node stops while a
+ * publisher waits, the publisher delivers that message itself, so none is dropped.
  */
 @ConfigurationProperties("gateway.rooms")
 record RoomsProperties(@DefaultValue("2") int fanOutThreads, @DefaultValue("64") int fanOutBacklog) {
