@@ -86,7 +86,9 @@ final class ConfigurationReference {
 	/** The generated section: one table per properties group, markers included. */
 	static String generate() {
 		Map<String, List<Property>> byGroup = new LinkedHashMap<>();
-		properties().forEach((property) -> byGroup.computeIfAbsent(property.group(), (key) -> new ArrayList<>()).add(property));
+		for (Property property : properties()) {
+			byGroup.computeIfAbsent(property.group(), (key) -> new ArrayList<>()).add(property);
+		}
 		StringBuilder out = new StringBuilder(BEGIN).append("\n");
 		byGroup.forEach((group, properties) -> {
 			out.append("\n### `").append(group).append("`\n\n");
@@ -136,14 +138,25 @@ final class ConfigurationReference {
 			case "java.lang.String" -> "text";
 			case "java.net.URI" -> "URI";
 			case "java.util.List<java.lang.String>" -> "list of text";
-			default -> type.startsWith("java.util.List<") ? "list" : enumValues(type);
+			default -> {
+				if (type.startsWith("java.util.List<") || type.startsWith("java.util.Set<")) {
+					yield "list";
+				}
+				yield type.startsWith("java.util.Map<") ? "map" : enumValues(type);
+			}
 		};
 	}
 
-	/** An enum's constants as Spring binds them ({@code ROUND_ROBIN} from {@code round-robin}). */
+	/** An enum's constants as Spring binds them ({@code round-robin} for {@code ROUND_ROBIN}), else the type's name. */
 	private static String enumValues(String type) {
-		Class<?> enumType = load(type, type);
-		if (!enumType.isEnum()) {
+		Class<?> enumType;
+		try {
+			enumType = Class.forName(type);
+		}
+		catch (ClassNotFoundException ex) {
+			enumType = null;
+		}
+		if (enumType == null || !enumType.isEnum()) {
 			return "`" + type.substring(type.lastIndexOf('.') + 1) + "`";
 		}
 		return Stream.of(enumType.getEnumConstants())
@@ -157,10 +170,12 @@ final class ConfigurationReference {
 		Matcher value = VALUE.matcher(text);
 		StringBuilder resolved = new StringBuilder();
 		while (value.find()) {
-			value.appendReplacement(resolved, Matcher.quoteReplacement(constant(property, value.group(1), value.group(2))));
+			String constant = constant(property, value.group(1), value.group(2));
+			value.appendReplacement(resolved, Matcher.quoteReplacement(constant));
 		}
 		value.appendTail(resolved);
-		text = CODE.matcher(resolved.toString()).replaceAll((code) -> Matcher.quoteReplacement("`" + code.group(1) + "`"));
+		text = CODE.matcher(resolved.toString())
+			.replaceAll((code) -> Matcher.quoteReplacement("`" + code.group(1) + "`"));
 		return LINK.matcher(text).replaceAll((link) -> Matcher.quoteReplacement(link.group(1)));
 	}
 

@@ -265,7 +265,8 @@ class ConfigurationReferenceTests {
 	private static boolean isDefault(Property property, Object bound) {
 		String declared = property.defaultValue();
 		if (bound instanceof Collection<?> items) {
-			return String.join(",", items.stream().map(String::valueOf).toList()).equals((declared != null) ? declared : "");
+			String joined = String.join(",", items.stream().map(String::valueOf).toList());
+			return joined.equals((declared != null) ? declared : "");
 		}
 		if (declared == null || bound == null) {
 			return declared == bound;
