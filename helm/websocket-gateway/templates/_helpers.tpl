@@ -119,14 +119,11 @@ Checks values that the schema cannot relate to each other. Every problem found i
 reported at once, one per line.
 */}}
 {{/*
-The non-secret part of gateway.security.jwt, as JSON: the clock skew and key set fetch
-limits, and the key set's address, issuer and audiences when set.
+The non-secret token settings of jwt.*, as JSON in gateway.security.jwt's kebab case: the
+key set's address, issuer and audiences when set.
 */}}
 {{- define "websocket-gateway.jwtConfig" -}}
-{{- $j := .Values.gateway.security.jwt }}
-{{- $jwt := dict "clock-skew" ($j.clockSkew | toString) "jwks-refresh-min" ($j.jwksRefreshMin | toString)
-  "jwks-max-age" ($j.jwksMaxAge | toString) "jwks-connect-timeout" ($j.jwksConnectTimeout | toString)
-  "jwks-read-timeout" ($j.jwksReadTimeout | toString) "jwks-max-size" ($j.jwksMaxSize | toString) }}
+{{- $jwt := dict }}
 {{- with .Values.jwt.jwksUri }}{{- $_ := set $jwt "jwks-uri" . }}{{- end }}
 {{- with .Values.jwt.issuerUri }}{{- $_ := set $jwt "issuer-uri" . }}{{- end }}
 {{- with .Values.jwt.issuer }}{{- $_ := set $jwt "issuer" . }}{{- end }}

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * This node's identity ({@code gateway.node-id}), shown in {@code status} replies and
  * carried on every event this node publishes so that it can recognise its own events.
  *
- * @param nodeId the node's name; defaults to the host name (the pod name on Kubernetes)
+ * @param nodeId the node's name, shown in {@code status} replies and
+ * {@code /actuator/websocket}; defaults to the host name (the pod name on Kubernetes)
  */
 @ConfigurationProperties("gateway")
 public record NodeProperties(String nodeId) {

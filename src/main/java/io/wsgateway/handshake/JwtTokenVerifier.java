@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,6 +27,7 @@ import io.jsonwebtoken.Locator;
 import io.jsonwebtoken.security.Keys;
 import io.jsonwebtoken.security.SignatureException;
 import io.wsgateway.session.ClientIdentity;
+import io.wsgateway.session.TokenExpiryGrace;
 
 import org.springframework.stereotype.Component;
 
@@ -40,7 +42,7 @@ import org.springframework.stereotype.Component;
  * logs and backends see. Unsigned tokens ({@code alg: none}) are always refused.
  */
 @Component
-public class JwtTokenVerifier {
+public class JwtTokenVerifier implements TokenExpiryGrace {
 
 	private static final int MIN_SECRET_BYTES = 32;
 
@@ -57,8 +59,11 @@ public class JwtTokenVerifier {
 
 	private final Set<String> audiences;
 
+	private final Duration clockSkew;
+
 	JwtTokenVerifier(GatewaySecurityProperties properties) {
 		GatewaySecurityProperties.Jwt jwt = properties.jwt();
+		this.clockSkew = jwt.clockSkew();
 		this.issuer = issuer(jwt);
 		this.audiences = Set.copyOf(jwt.audiences());
 		List<Locator<Key>> locators = new ArrayList<>();
@@ -69,6 +74,12 @@ public class JwtTokenVerifier {
 			parsers.add(Jwts.parser().clockSkewSeconds(jwt.clockSkew().toSeconds()).keyLocator(locator).build());
 		}
 		this.parsers = List.copyOf(parsers);
+	}
+
+	/** Returns {@code gateway.security.jwt.clock-skew}, the tolerance on {@code exp}. */
+	@Override
+	public Duration afterExpiry() {
+		return this.clockSkew;
 	}
 
 	/** Returns whether a key is configured; without one every token is refused. */

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * of 2,000 where 1 tops out near 88,000 (docs/performance-history.md).
  * @param fanOutBacklog messages that may wait for one helper; when they are that many, the
  * publishing thread waits until the helper has taken one, so that many publishers at once
- * cannot build an ever longer queue in front of it.
+ * cannot build an ever longer queue in front of it. If the node stops while a publisher
+ * waits, the publisher delivers that message itself, so none is dropped.
  */
 @ConfigurationProperties("gateway.rooms")
 record FanOutProperties(@DefaultValue("2") int fanOutThreads, @DefaultValue("64") int fanOutBacklog) {

@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.wsgateway.handshake.GatewaySecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +49,9 @@ class SessionTimers implements SmartLifecycle {
 
 	private long pausedNanos;
 
-	SessionTimers(SessionRegistry registry, WebSocketProperties properties, GatewaySecurityProperties security) {
+	SessionTimers(SessionRegistry registry, WebSocketProperties properties, TokenExpiryGrace tokenGrace) {
 		this.registry = registry;
-		this.timeouts = SessionTimeouts.from(properties, security);
+		this.timeouts = SessionTimeouts.from(properties, tokenGrace);
 		this.tick = tick(properties);
 		this.maxGapNanos = 2 * this.tick.toNanos();
 	}

@@ -20,7 +20,8 @@ import org.springframework.util.unit.DataSize;
  * connections are passed through to backend WebSocket services, after the same handshake
  * checks as the gateway's own endpoint. None by default.
  *
- * @param routes the routes, each on its own path
+ * @param routes the routes, each on its own path; their settings
+ * ({@code gateway.upstreams.routes[i].*}) and defaults are listed in docs/upstream-routes.md
  */
 @ConfigurationProperties("gateway.upstreams")
 record UpstreamProperties(@DefaultValue List<Route> routes) {

@@ -1,0 +1,79 @@
+package io.wsgateway;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.freeze.FreezingArchRule.freeze;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package rules of the design (docs/architecture.md): dependencies point from the
+ * features to the core, never back; broker and transport types stay in the one package
+ * that adapts them; no cycles between packages. A rule the code did not meet when it was
+ * written is frozen: its violations of then are kept in {@code src/test/resources/archunit_store}
+ * (listed in docs/architecture.md), any other one fails, and a fixed one leaves the store,
+ * which is then committed smaller.
+ */
+@AnalyzeClasses(packages = "io.wsgateway", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+	// hub: the channel hub of issue 20, core as soon as it exists
+	private static final String[] CORE = { "io.wsgateway.protocol..", "io.wsgateway.session..",
+			"io.wsgateway.handshake..", "io.wsgateway.bus..", "io.wsgateway.hub.." };
+
+	private static final String[] FEATURES = { "io.wsgateway.echo..", "io.wsgateway.rooms..", "io.wsgateway.chat..",
+			"io.wsgateway.notifications..", "io.wsgateway.presence..", "io.wsgateway.api..", "io.wsgateway.upstream..",
+			"io.wsgateway.dev.." };
+
+	@ArchTest
+	static final ArchRule coreNeverImportsAFeature = noClasses().that()
+		.resideInAnyPackage(CORE)
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage(FEATURES)
+		.because("features use the core (protocol, session, handshake, bus), so that a feature is added without"
+				+ " touching it");
+
+	// protocol is left out while its router's metering moves out of it (issue 20)
+	@ArchTest
+	static final ArchRule sessionAndHandshakeNeverImportOps = noClasses().that()
+		.resideInAnyPackage("io.wsgateway.session..", "io.wsgateway.handshake..", "io.wsgateway.hub..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("io.wsgateway.ops..")
+		.because("metering and health wrap the core's contracts from outside (issue 20)");
+
+	@ArchTest
+	static final ArchRule busNeverImportsOps = freeze(noClasses().that()
+		.resideInAPackage("io.wsgateway.bus..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("io.wsgateway.ops..")
+		.because("metering wraps the bus's contract from outside (issue 20)"));
+
+	@ArchTest
+	static final ArchRule onlyTheRabbitBusImportsSpringAmqp = noClasses().that()
+		.resideOutsideOfPackage("io.wsgateway.bus.rabbit..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("org.springframework.amqp..")
+		.because("the broker is one implementation of EventBus; everything else sees the contract");
+
+	@ArchTest
+	static final ArchRule jettyWebSocketTypesStayInTheTransport = freeze(noClasses().that()
+		.resideOutsideOfPackages("io.wsgateway.session..", "io.wsgateway.upstream..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("org.eclipse.jetty.websocket..")
+		.because("session adapts Jetty's core WebSocket API behind FrameTransport; upstream is allowed because its"
+				+ " routes connect to targets with Jetty's WebSocket client"));
+
+	@ArchTest
+	static final ArchRule noCyclesBetweenPackages = freeze(slices().matching("io.wsgateway.(*)..")
+		.should()
+		.beFreeOfCycles());
+
+}
