@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.wsgateway.session.AdmissionLease;
+
 import org.springframework.stereotype.Component;
 
 /**
@@ -90,7 +92,7 @@ public class ConnectionSlots {
 	}
 
 	/** One connection's slot; {@link #close()} gives it back, once. */
-	final class Lease implements AutoCloseable {
+	final class Lease implements AdmissionLease {
 
 		private final String ip;
 
