@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ch.qos.logback.classic.Level;
+import io.wsgateway.testsupport.LogCapture;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -91,7 +93,11 @@ class GatewayConnectionTests {
 		};
 		GatewayConnection connection = connection(failing);
 		ConnectionFrameHandler frames = new ConnectionFrameHandler(connection);
-		Throwable failure = open(frames);
+		Throwable failure;
+		try (LogCapture log = LogCapture.capture(Level.ERROR, GatewayWebSocketHandler.class.getName())) {
+			failure = open(frames);
+			assertThat(log.messages()).singleElement().asString().contains(this.handshake.connectionId());
+		}
 		assertThat(failure).isInstanceOfSatisfying(CloseException.class,
 				(close) -> assertThat(close.getStatusCode()).isEqualTo(1011));
 		assertThat(failure.getMessage()).isEqualTo("internal error, connection " + this.handshake.connectionId());
@@ -123,7 +129,10 @@ class GatewayConnectionTests {
 		};
 		ConnectionFrameHandler frames = new ConnectionFrameHandler(connection(failing));
 		open(frames);
-		close(frames, 1000);
+		try (LogCapture log = LogCapture.capture(Level.ERROR, GatewayWebSocketHandler.class.getName())) {
+			close(frames, 1000);
+			assertThat(log.messages()).hasSize(1);
+		}
 		assertThat(this.releases).hasValue(1);
 	}
 
