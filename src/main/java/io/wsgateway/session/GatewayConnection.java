@@ -37,9 +37,12 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  */
 final class GatewayConnection implements WebSocketSession {
 
-	private static final VarHandle RELEASED = released();
+	private static final VarHandle LEASE = lease();
 
-	private final AcceptedHandshake handshake;
+	// Until the connection opens: from then on its session holds what the handshake established.
+	private AcceptedHandshake handshake;
+
+	private volatile AdmissionLease lease;
 
 	private final GatewayWebSocketHandler endpoint;
 
@@ -51,10 +54,9 @@ final class GatewayConnection implements WebSocketSession {
 
 	private volatile Map<String, Object> attributes;
 
-	private volatile boolean released;
-
 	GatewayConnection(AcceptedHandshake handshake, GatewayWebSocketHandler endpoint, WebSocketHandler handler) {
 		this.handshake = handshake;
+		this.lease = handshake.lease();
 		this.endpoint = endpoint;
 		this.handler = handler;
 	}
@@ -80,6 +82,7 @@ final class GatewayConnection implements WebSocketSession {
 	void opened(CoreSession coreSession) throws Exception {
 		this.coreSession = coreSession;
 		this.session = this.endpoint.newSession(this.handshake, new JettyFrameTransport(coreSession));
+		this.handshake = null;
 		this.handler.afterConnectionEstablished(this);
 	}
 
@@ -153,14 +156,16 @@ final class GatewayConnection implements WebSocketSession {
 	}
 
 	private void release() {
-		if (RELEASED.compareAndSet(this, false, true)) {
-			this.endpoint.release(this.handshake);
+		AdmissionLease taken = (AdmissionLease) LEASE.getAndSet(this, null);
+		if (taken != null) {
+			this.endpoint.release(taken, getId());
 		}
 	}
 
 	@Override
 	public String getId() {
-		return this.handshake.connectionId();
+		ClientSession opened = this.session;
+		return (opened != null) ? opened.id() : this.handshake.connectionId();
 	}
 
 	/** Returns the path the client connected to, without the query (the token may be in it). */
@@ -297,9 +302,9 @@ final class GatewayConnection implements WebSocketSession {
 		return "GatewayConnection[id=" + getId() + "]";
 	}
 
-	private static VarHandle released() {
+	private static VarHandle lease() {
 		try {
-			return MethodHandles.lookup().findVarHandle(GatewayConnection.class, "released", boolean.class);
+			return MethodHandles.lookup().findVarHandle(GatewayConnection.class, "lease", AdmissionLease.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);

@@ -137,12 +137,12 @@ public class GatewayWebSocketHandler implements WebSocketHandler {
 	}
 
 	/** Gives a connection's admission slots back; called once per accepted handshake. */
-	void release(AcceptedHandshake handshake) {
+	void release(AdmissionLease lease, String connectionId) {
 		try {
-			handshake.lease().close();
+			lease.close();
 		}
 		catch (RuntimeException ex) {
-			logger.error("Could not release the admission slot of connection {}", handshake.connectionId(), ex);
+			logger.error("Could not release the admission slot of connection {}", connectionId, ex);
 		}
 	}
 
