@@ -1,6 +1,5 @@
 package io.wsgateway;
 
-import java.time.Duration;
 import java.util.List;
 
 import io.wsgateway.handshake.AdmissionHandshakeInterceptor;
@@ -12,20 +11,22 @@ import io.wsgateway.session.GatewayUpgradeHandler;
 import io.wsgateway.session.GatewayWebSocketHandler;
 import io.wsgateway.session.WebSocketProperties;
 import io.wsgateway.upstream.UpstreamRoutes;
-import org.eclipse.jetty.websocket.core.Configuration.Customizer;
-import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * Mounts the gateway endpoint at {@code gateway.websocket.path} with its handshake checks
- * in order: admission (cheap refusals first), origin, token, connection slot. The endpoint
- * is a Jetty handler in front of the servlet container ({@link GatewayUpgradeHandler}),
+ * in order: admission (cheap refusals first), origin, token, connection slot. The endpoint,
+ * the {@link GatewayWebSocketHandler} bean, is decorated by every
+ * {@link WebSocketHandlerDecoratorFactory} bean in their order, and upgraded by a Jetty
+ * handler in front of the servlet container ({@link GatewayUpgradeHandler}),
  * followed by the upstream routes' handler ({@code gateway.upstreams.routes}, see
  * {@link UpstreamRoutes}), with the same checks, then their target selection. Every
  * connector also gets the limits on connections that have not completed a request
@@ -46,29 +47,16 @@ class WebSocketEndpointConfiguration {
 
 	@Bean
 	WebServerFactoryCustomizer<JettyServletWebServerFactory> gatewayEndpointCustomizer(GatewayWebSocketHandler endpoint,
-			WebSocketProperties properties, PendingConnections pendingConnections, Environment environment) {
+			ObjectProvider<WebSocketHandlerDecoratorFactory> decorators, WebSocketProperties properties,
+			PendingConnections pendingConnections, Environment environment) {
 		String contextPath = environment.getProperty("server.servlet.context-path", "");
-		Customizer configuration = connectionConfiguration(properties);
+		List<WebSocketHandlerDecoratorFactory> ordered = decorators.orderedStream().toList();
 		return (factory) -> factory.addServerCustomizers((server) -> {
 			pendingConnections.install(server);
-			server.setHandler(new GatewayUpgradeHandler(
+			server.setHandler(new GatewayUpgradeHandler(server,
 					this.upstreamRoutes.handler(server, server.getHandler(), contextPath, this.checks),
-					contextPath + properties.path(), this.checks, endpoint,
-					WebSocketServerComponents.ensureWebSocketComponents(server), configuration, properties.compression()));
+					contextPath + properties.path(), this.checks, endpoint, ordered, properties));
 		});
-	}
-
-	private static Customizer connectionConfiguration(WebSocketProperties properties) {
-		long maxMessageSize = properties.maxMessageSize().toBytes();
-		// Jetty's own idle timeout is only a backstop: SessionTimers applies heartbeat and
-		// idle-timeout, and Jetty would count the server's own pings as activity.
-		Duration jettyIdleTimeout = properties.idleTimeout().plus(properties.heartbeatInterval().multipliedBy(2));
-		return (configurable) -> {
-			configurable.setMaxTextMessageSize(maxMessageSize);
-			configurable.setMaxBinaryMessageSize(maxMessageSize);
-			configurable.setMaxFrameSize(maxMessageSize);
-			configurable.setIdleTimeout(jettyIdleTimeout);
-		};
 	}
 
 }

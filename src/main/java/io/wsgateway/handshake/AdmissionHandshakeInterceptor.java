@@ -53,8 +53,7 @@ public class AdmissionHandshakeInterceptor implements HandshakeInterceptor {
 		String peer = (remote.getAddress() != null) ? remote.getAddress().getHostAddress() : remote.getHostString();
 		List<String> forwardedFor = request.getHeaders().getValuesAsList("X-Forwarded-For");
 		String ip = this.ipResolver.resolve(peer, forwardedFor);
-		attributes.put(HandshakeAttributes.CONNECTION_ID, UUID.randomUUID().toString());
-		attributes.put(HandshakeAttributes.CLIENT_IP, ip);
+		HandshakeAttributes.of(attributes).admit(UUID.randomUUID().toString(), ip);
 		if (this.registry.isDraining()) {
 			this.events.handshake(HandshakeOutcome.DRAINING);
 			return HandshakeRejection.reject(response, HttpStatus.SERVICE_UNAVAILABLE, this.retryAfter,

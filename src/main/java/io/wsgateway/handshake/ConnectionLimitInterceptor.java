@@ -42,8 +42,8 @@ public class ConnectionLimitInterceptor implements HandshakeInterceptor {
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) {
 		HandshakeOutcome[] refusal = new HandshakeOutcome[1];
-		ConnectionSlots.Lease lease = this.slots.tryAcquire((String) attributes.get(HandshakeAttributes.CLIENT_IP),
-				refusal);
+		HandshakeAttributes checked = HandshakeAttributes.of(attributes);
+		ConnectionSlots.Lease lease = this.slots.tryAcquire(checked.clientIp(), refusal);
 		if (lease == null) {
 			this.events.handshake(refusal[0]);
 			return (refusal[0] == HandshakeOutcome.AT_CAPACITY)
@@ -52,7 +52,7 @@ public class ConnectionLimitInterceptor implements HandshakeInterceptor {
 					: HandshakeRejection.reject(response, HttpStatus.TOO_MANY_REQUESTS, this.retryAfter,
 							"too many open connections from this address");
 		}
-		attributes.put(HandshakeAttributes.ADMISSION_LEASE, lease);
+		checked.lease(lease);
 		if (request instanceof ServletServerHttpRequest servlet) {
 			servlet.getServletRequest().setAttribute(LEASE, lease);
 		}

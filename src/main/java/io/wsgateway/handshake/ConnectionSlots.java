@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import io.wsgateway.session.AdmissionLease;
 
 import org.springframework.stereotype.Component;
 
@@ -90,11 +93,15 @@ public class ConnectionSlots {
 	}
 
 	/** One connection's slot; {@link #close()} gives it back, once. */
-	final class Lease implements AutoCloseable {
+	final class Lease implements AdmissionLease {
+
+		// A field of the lease, not an AtomicBoolean: every open connection holds its lease.
+		private static final AtomicIntegerFieldUpdater<Lease> RELEASED = AtomicIntegerFieldUpdater
+			.newUpdater(Lease.class, "released");
 
 		private final String ip;
 
-		private final AtomicBoolean released = new AtomicBoolean();
+		private volatile int released;
 
 		private Lease(String ip) {
 			this.ip = ip;
@@ -102,7 +109,7 @@ public class ConnectionSlots {
 
 		@Override
 		public void close() {
-			if (this.released.compareAndSet(false, true)) {
+			if (RELEASED.compareAndSet(this, 0, 1)) {
 				release(this.ip);
 			}
 		}

@@ -48,16 +48,16 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) {
 		String token = token(request);
-		String connectionId = (String) attributes.get(HandshakeAttributes.CONNECTION_ID);
+		HandshakeAttributes checked = HandshakeAttributes.of(attributes);
 		if (token == null) {
 			if (this.anonymous) {
-				attributes.put(HandshakeAttributes.IDENTITY, ClientIdentity.anonymous(connectionId));
+				checked.authenticate(ClientIdentity.anonymous(checked.connectionId()));
 				return true;
 			}
 			return unauthorized(response, "missing");
 		}
 		try {
-			attributes.put(HandshakeAttributes.IDENTITY, this.verifier.verify(token));
+			checked.authenticate(this.verifier.verify(token));
 			return true;
 		}
 		catch (InvalidTokenException ex) {

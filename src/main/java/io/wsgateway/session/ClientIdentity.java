@@ -1,11 +1,13 @@
 package io.wsgateway.session;
 
+import java.security.Principal;
 import java.time.Instant;
 import java.util.Set;
 
 /**
  * Who a connection belongs to, as established by the handshake and replaced by a
- * {@code refresh} with a new token of the same user.
+ * {@code refresh} with a new token of the same user. As a {@link Principal} (the principal
+ * of the connection's Spring {@code WebSocketSession}) its name is the user id.
  *
  * @param userId the token's {@code sub}, or {@code anon-<connectionId>} for anonymous access
  * @param roles the token's {@code roles} claim ({@code admin} unlocks admin-only types)
@@ -16,11 +18,17 @@ import java.util.Set;
  * @param anonymous whether the connection was accepted without a token
  */
 public record ClientIdentity(String userId, Set<String> roles, Set<String> clans, Instant expiresAt,
-		boolean anonymous) {
+		boolean anonymous) implements Principal {
 
 	public ClientIdentity {
 		roles = Set.copyOf(roles);
 		clans = Set.copyOf(clans);
+	}
+
+	/** Returns the user id. */
+	@Override
+	public String getName() {
+		return this.userId;
 	}
 
 	/** Returns whether the token grants {@code role}. */

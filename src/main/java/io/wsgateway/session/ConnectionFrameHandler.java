@@ -16,33 +16,27 @@ import org.eclipse.jetty.websocket.core.messages.StringMessageSink;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * One connection's frames, on Jetty's core WebSocket API: decodes text messages (a message
- * in one frame here, one in several through Jetty's message sink; either way
- * {@code max-message-size} is enforced with 1009 and UTF-8 with 1007), answers pings on
- * the session's bounded send path, and reports pongs and pings as activity. Holds nothing
- * of the handshake request, which is what keeps an idle connection small.
+ * One connection's frames, on Jetty's core WebSocket API, adapted to Spring's
+ * {@link org.springframework.web.socket.WebSocketHandler} contract through its
+ * {@link GatewayConnection}: open, each whole text message, transport errors and close go
+ * to the endpoint's handler chain as Spring's own adapters deliver them (whole messages
+ * only: the chain does not support partial messages). Decodes text messages (a message in
+ * one frame here, one in several through Jetty's message sink; either way
+ * {@code max-message-size} is enforced with 1009 and UTF-8 with 1007), closes with 1003 on
+ * a binary message, answers pings on the session's bounded send path, and reports pongs and
+ * pings as activity. Holds nothing of the handshake request, which is what keeps an idle
+ * connection small.
  *
  * <p>A frame's callback is failed only with Jetty's close exceptions of fixed text (1007,
  * 1009): Jetty would close with any other exception's message as the reason, so a failure
- * of the gateway's own code is logged and closed here with 1011 and a fixed text.
+ * of the gateway's own code, or of a decorator of its handler, is logged and closed here
+ * with 1011 and a fixed text.
  */
 final class ConnectionFrameHandler implements FrameHandler {
 
-	private final GatewayWebSocketHandler endpoint;
-
-	private final String connectionId;
-
-	private final ClientIdentity identity;
-
-	private final String ip;
-
-	private final String userAgent;
-
-	private final AutoCloseable lease;
+	private final GatewayConnection connection;
 
 	private CoreSession coreSession;
-
-	private ClientSession session;
 
 	// Created on the first text message sent in several frames; most connections never send one.
 	private StringMessageSink textSink;
@@ -54,25 +48,19 @@ final class ConnectionFrameHandler implements FrameHandler {
 	// decoded text need not be measured again.
 	private int textBytes;
 
-	ConnectionFrameHandler(GatewayWebSocketHandler endpoint, String connectionId, ClientIdentity identity, String ip,
-			String userAgent, AutoCloseable lease) {
-		this.endpoint = endpoint;
-		this.connectionId = connectionId;
-		this.identity = identity;
-		this.ip = ip;
-		this.userAgent = userAgent;
-		this.lease = lease;
+	ConnectionFrameHandler(GatewayConnection connection) {
+		this.connection = connection;
 	}
 
 	@Override
 	public void onOpen(CoreSession coreSession, Callback callback) {
 		this.coreSession = coreSession;
 		try {
-			this.session = this.endpoint.opened(coreSession, this.connectionId, this.identity, this.ip, this.userAgent);
+			this.connection.opened(coreSession);
 		}
-		catch (RuntimeException ex) {
-			this.endpoint.openFailed(this.connectionId, ex);
-			CloseStatus status = GatewayCloseStatus.serverError(this.connectionId);
+		catch (Throwable ex) {
+			this.connection.openFailed(ex);
+			CloseStatus status = GatewayCloseStatus.serverError(this.connection.getId());
 			callback.failed(new CloseException(status.getCode(), status.getReason()));
 			return;
 		}
@@ -101,7 +89,7 @@ final class ConnectionFrameHandler implements FrameHandler {
 			}
 			case OpCode.BINARY -> {
 				if (frame.getOpCode() == OpCode.BINARY) {
-					this.endpoint.binary(this.session);
+					this.connection.binary();
 				}
 				callback.succeeded();
 				this.coreSession.demand();
@@ -109,11 +97,11 @@ final class ConnectionFrameHandler implements FrameHandler {
 			case OpCode.PING -> {
 				byte[] payload = copy(frame.getPayload());
 				callback.succeeded();
-				this.endpoint.ping(this.session, payload);
+				this.connection.ping(payload);
 				this.coreSession.demand();
 			}
 			case OpCode.PONG -> {
-				this.session.recordInbound(-1);
+				this.connection.pong();
 				callback.succeeded();
 				this.coreSession.demand();
 			}
@@ -151,10 +139,10 @@ final class ConnectionFrameHandler implements FrameHandler {
 
 	private void deliver(String text, int bytes) {
 		try {
-			this.endpoint.text(this.session, text, bytes);
+			this.connection.text(text, bytes);
 		}
 		catch (Throwable ex) {
-			this.endpoint.internalError(this.session, ex);
+			this.connection.failed(ex);
 		}
 	}
 
@@ -180,26 +168,25 @@ final class ConnectionFrameHandler implements FrameHandler {
 		return this.textSink;
 	}
 
-	/**
-	 * Called when the upgrade failed after this handler was created: a connection that
-	 * never opened never closes, so its admission slot is given back here.
-	 */
-	void abandon() {
-		if (this.coreSession == null) {
-			this.endpoint.release(this.lease, this.connectionId);
-		}
-	}
-
 	@Override
 	public void onError(Throwable cause, Callback callback) {
-		this.endpoint.failed(this.connectionId, cause);
+		try {
+			this.connection.transportError(cause);
+		}
+		catch (Throwable ex) {
+			this.connection.failed(ex);
+		}
 		callback.succeeded();
 	}
 
 	@Override
 	public void onClosed(org.eclipse.jetty.websocket.core.CloseStatus closeStatus, Callback callback) {
-		this.endpoint.closed(this.session, this.connectionId,
-				new CloseStatus(closeStatus.getCode(), closeStatus.getReason()), this.lease);
+		try {
+			this.connection.closed(new CloseStatus(closeStatus.getCode(), closeStatus.getReason()));
+		}
+		catch (Throwable ex) {
+			this.connection.closeFailed(ex);
+		}
 		callback.succeeded();
 	}
 

@@ -1,13 +1,13 @@
 package io.wsgateway.session;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.FrameHandler;
@@ -16,7 +16,10 @@ import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.HandshakeInterceptorChain;
 
@@ -24,7 +27,13 @@ import org.springframework.web.socket.server.support.HandshakeInterceptorChain;
  * Upgrades requests for the gateway's WebSocket path in front of the servlet container,
  * on Jetty's core WebSocket API; every other request goes on to Spring MVC.
  *
- * <p>Why not Spring's {@code WebSocketHandler} on the servlet path: there, each upgraded
+ * <p>The endpoint is {@link GatewayWebSocketHandler}, a Spring {@link WebSocketHandler},
+ * reached through a chain of decorators: the {@link WebSocketHandlerDecoratorFactory}s
+ * given, applied in order as Spring applies them (each wraps the previous, so the first is
+ * closest to the endpoint), inside the one that sets the logging context. Each connection
+ * is a {@link GatewayConnection}, Spring's {@code WebSocketSession} over the core session.
+ *
+ * <p>Why Jetty's core API and not Spring's servlet upgrade: there, each upgraded
  * connection keeps its servlet request, HTTP channel and handshake headers for its whole
  * life (12 KB of heap per idle connection, against 3.4 KB here), and each handshake
  * crosses the servlet filter chain and Spring MVC's dispatch (twice the CPU). The
@@ -45,6 +54,8 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 
 	private final GatewayWebSocketHandler endpoint;
 
+	private final WebSocketHandler handler;
+
 	private final WebSocketComponents components;
 
 	private final Configuration.Customizer configuration;
@@ -56,20 +67,44 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 	/**
 	 * @param path the full request path to upgrade (context path included)
 	 * @param checks the handshake checks, in order
+	 * @param decorators the application's decorators of the endpoint, in order
 	 * @param configuration applied to each new connection (message and frame sizes, idle timeout)
 	 * @param compression whether to accept {@code permessage-deflate}; without it no extension is
 	 * negotiated
 	 */
-	public GatewayUpgradeHandler(Handler next, String path, List<HandshakeInterceptor> checks,
-			GatewayWebSocketHandler endpoint, WebSocketComponents components, Configuration.Customizer configuration,
-			boolean compression) {
+	public GatewayUpgradeHandler(Server server, Handler next, String path, List<HandshakeInterceptor> checks,
+			GatewayWebSocketHandler endpoint, List<WebSocketHandlerDecoratorFactory> decorators,
+			WebSocketProperties properties) {
 		super(next);
 		this.path = path;
 		this.checks = List.copyOf(checks);
 		this.endpoint = endpoint;
-		this.components = components;
-		this.configuration = configuration;
-		this.compression = compression;
+		this.handler = decorate(endpoint, decorators);
+		this.components = WebSocketServerComponents.ensureWebSocketComponents(server);
+		this.configuration = connectionConfiguration(properties);
+		this.compression = properties.compression();
+	}
+
+	private static Configuration.Customizer connectionConfiguration(WebSocketProperties properties) {
+		long maxMessageSize = properties.maxMessageSize().toBytes();
+		// Jetty's own idle timeout is only a backstop: SessionTimers applies heartbeat and
+		// idle-timeout, and Jetty would count the server's own pings as activity.
+		Duration jettyIdleTimeout = properties.idleTimeout().plus(properties.heartbeatInterval().multipliedBy(2));
+		return (configurable) -> {
+			configurable.setMaxTextMessageSize(maxMessageSize);
+			configurable.setMaxBinaryMessageSize(maxMessageSize);
+			configurable.setMaxFrameSize(maxMessageSize);
+			configurable.setIdleTimeout(jettyIdleTimeout);
+		};
+	}
+
+	private static WebSocketHandler decorate(GatewayWebSocketHandler endpoint,
+			List<WebSocketHandlerDecoratorFactory> decorators) {
+		WebSocketHandler handler = endpoint;
+		for (WebSocketHandlerDecoratorFactory decorator : decorators) {
+			handler = decorator.decorate(handler);
+		}
+		return new LogContextHandlerDecorator(handler);
 	}
 
 	@Override
@@ -100,29 +135,29 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 		return true;
 	}
 
-	/** One handshake: runs the checks, then creates the connection's frame handler. */
+	/** One handshake: runs the checks, then creates the connection and its frame handler. */
 	private final class Negotiation implements WebSocketNegotiator {
 
-		private ConnectionFrameHandler handler;
+		private GatewayConnection connection;
 
 		@Override
 		public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-			Map<String, Object> attributes;
+			AcceptedHandshake accepted;
 			try {
-				attributes = UpgradeChecks.run(GatewayUpgradeHandler.this.checks, request, response, callback);
+				accepted = UpgradeChecks.run(GatewayUpgradeHandler.this.checks, request, response, callback);
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException("Handshake check failed", ex);
 			}
-			if (attributes == null) {
+			if (accepted == null) {
 				return null;
 			}
+			this.connection = new GatewayConnection(accepted, GatewayUpgradeHandler.this.endpoint,
+					GatewayUpgradeHandler.this.handler);
 			if (!GatewayUpgradeHandler.this.compression) {
 				response.setExtensions(List.of());
 			}
-			this.handler = GatewayUpgradeHandler.this.endpoint.newConnection(attributes,
-					request.getHeaders().get(HttpHeader.USER_AGENT));
-			return this.handler;
+			return new ConnectionFrameHandler(this.connection);
 		}
 
 		@Override
@@ -138,8 +173,8 @@ public final class GatewayUpgradeHandler extends Handler.Wrapper {
 		}
 
 		void abandon() {
-			if (this.handler != null) {
-				this.handler.abandon();
+			if (this.connection != null) {
+				this.connection.abandoned();
 			}
 		}
 

@@ -1,22 +1,31 @@
 package io.wsgateway.session;
 
-import java.util.Map;
-
-import org.eclipse.jetty.websocket.core.CoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The gateway's endpoint: turns each accepted connection into a registered
- * {@link ClientSession}, hands its text messages to the {@link InboundMessageHandler}, and
- * unregisters the session when the connection ends. {@link GatewayUpgradeHandler} asks it
- * for one {@link ConnectionFrameHandler} per accepted handshake.
+ * The gateway's {@code /ws} endpoint, a Spring {@link WebSocketHandler}: registers each
+ * opened connection's {@link ClientSession} after queueing its {@code connected} frame,
+ * hands its text messages to the {@link InboundMessageHandler}, and unregisters the session
+ * when the connection ends.
+ *
+ * <p>The connections are Jetty core WebSocket connections ({@link GatewayUpgradeHandler})
+ * adapted to Spring's contract: each is a {@link WebSocketSession} ({@link GatewayConnection})
+ * and reaches this handler through the decorators of the endpoint (the logging context, then
+ * every {@code WebSocketHandlerDecoratorFactory} bean), which call it as Spring calls a
+ * handler. What Spring's contract has no place for stays outside the chain: pings (counted
+ * against the message rate and answered on the bounded send path) and binary messages
+ * (closed with 1003), and the session's frame counters.
  */
 @Component
-public class GatewayWebSocketHandler {
+public class GatewayWebSocketHandler implements WebSocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayWebSocketHandler.class);
 
@@ -32,45 +41,59 @@ public class GatewayWebSocketHandler {
 		this.limits = SendLimits.from(properties);
 	}
 
-	/**
-	 * Called once the handshake checks have passed, before the 101 response; returns the
-	 * handler of the connection's frames.
-	 * @param attributes what the checks recorded ({@link HandshakeAttributes})
-	 * @param userAgent the handshake's {@code User-Agent}, or {@code null}
-	 */
-	ConnectionFrameHandler newConnection(Map<String, Object> attributes, String userAgent) {
-		return new ConnectionFrameHandler(this, (String) attributes.get(HandshakeAttributes.CONNECTION_ID),
-				(ClientIdentity) attributes.get(HandshakeAttributes.IDENTITY),
-				(String) attributes.get(HandshakeAttributes.CLIENT_IP), userAgent,
-				(AutoCloseable) attributes.get(HandshakeAttributes.ADMISSION_LEASE));
-	}
-
-	/** Called when the connection is open: sends {@code connected} and registers the session. */
-	ClientSession opened(CoreSession coreSession, String connectionId, ClientIdentity identity, String ip,
-			String userAgent) {
-		ClientSession session = new ClientSession(connectionId, identity, ip, userAgent,
-				new JettyFrameTransport(coreSession), this.limits, this.registry.frameEvents());
-		try (LogContext context = LogContext.of(session)) {
-			session.send(this.inbound.connectedFrame(session));
-			this.registry.register(session);
-			if (this.registry.isDraining()) {
-				session.close(GatewayCloseStatus.GOING_AWAY);
-			}
-			logger.debug("Connection opened from {}", session.ip());
+	/** Sends {@code connected} and registers the session. */
+	@Override
+	public void afterConnectionEstablished(WebSocketSession connection) {
+		ClientSession session = GatewayConnection.clientSession(connection);
+		session.send(this.inbound.connectedFrame(session));
+		this.registry.register(session);
+		if (this.registry.isDraining()) {
+			session.close(GatewayCloseStatus.GOING_AWAY);
 		}
-		return session;
+		logger.debug("Connection opened from {}", session.ip());
+	}
+
+	/** Hands a text message to the {@link InboundMessageHandler}; called one at a time per connection. */
+	@Override
+	public void handleMessage(WebSocketSession connection, WebSocketMessage<?> message) {
+		if (!(message instanceof TextMessage text)) {
+			throw new IllegalArgumentException("Only text messages are handled, not " + message);
+		}
+		this.inbound.onMessage(GatewayConnection.clientSession(connection), text.getPayload());
+	}
+
+	/** Logs the failure; the close that follows is reported to {@link #afterConnectionClosed}. */
+	@Override
+	public void handleTransportError(WebSocketSession connection, Throwable cause) {
+		logger.debug("Transport error on connection {}: {}", connection.getId(), cause.toString());
+	}
+
+	/** Unregisters the session, once, however the connection ended. */
+	@Override
+	public void afterConnectionClosed(WebSocketSession connection, CloseStatus status) {
+		this.registry.unregister(GatewayConnection.clientSession(connection), status);
+		logger.debug("Connection closed with {}", status.getCode());
+	}
+
+	@Override
+	public boolean supportsPartialMessages() {
+		return false;
+	}
+
+	/** Creates the session of a connection that has just opened. */
+	ClientSession newSession(AcceptedHandshake handshake, FrameTransport transport) {
+		return new ClientSession(handshake.connectionId(), handshake.identity(), handshake.clientIp(),
+				handshake.userAgent(), transport, this.limits, this.registry.frameEvents());
 	}
 
 	/**
-	 * Called for each complete, valid UTF-8 text message, one at a time per connection.
+	 * Called for each complete, valid UTF-8 text message before the handler chain sees it:
+	 * counts it on the session and reports it to the {@link SessionEvents}.
 	 * @param bytes the message's size in UTF-8 bytes
 	 */
-	void text(ClientSession session, String payload, int bytes) {
+	void received(ClientSession session, int bytes) {
 		session.recordInbound(bytes);
 		this.registry.frameEvents().frameReceived(session, bytes);
-		try (LogContext context = LogContext.of(session)) {
-			this.inbound.onMessage(session, payload);
-		}
 	}
 
 	/**
@@ -85,9 +108,16 @@ public class GatewayWebSocketHandler {
 		session.pong(payload);
 	}
 
+	/** Called when a binary message starts: the protocol is text only. */
+	void binary(ClientSession session) {
+		session.recordInbound(-1);
+		session.close(GatewayCloseStatus.BINARY_NOT_ACCEPTED);
+	}
+
 	/**
-	 * Called when handling a message failed unexpectedly: logs the exception once, with the
-	 * connection id, and closes with 1011 and a fixed text that carries nothing of it.
+	 * Called when handling a message or a transport error failed unexpectedly: logs the
+	 * exception once, with the connection id, and closes with 1011 and a fixed text that
+	 * carries nothing of it.
 	 */
 	void internalError(ClientSession session, Throwable cause) {
 		try (LogContext context = LogContext.of(session)) {
@@ -97,42 +127,23 @@ public class GatewayWebSocketHandler {
 	}
 
 	/** Called when opening the connection failed; Jetty then closes it with 1011. */
-	void openFailed(String connectionId, RuntimeException cause) {
+	void openFailed(String connectionId, Throwable cause) {
 		logger.error("Opening connection {} failed", connectionId, cause);
 	}
 
-	/** Called when a binary message starts: the protocol is text only. */
-	void binary(ClientSession session) {
-		session.recordInbound(-1);
-		session.close(GatewayCloseStatus.BINARY_NOT_ACCEPTED);
+	/** Called when the handler chain failed on a connection's close; the close goes on. */
+	void closeFailed(String connectionId, Throwable cause) {
+		logger.error("Closing connection {} failed", connectionId, cause);
 	}
 
-	/** Called once when the connection has ended, however it ended. */
-	void closed(ClientSession session, String connectionId, CloseStatus status, AutoCloseable lease) {
-		if (session != null) {
-			try (LogContext context = LogContext.of(session)) {
-				this.registry.unregister(session, status);
-				logger.debug("Connection closed with {}", status.getCode());
-			}
+	/** Gives a connection's admission slots back; called once per accepted handshake. */
+	void release(AdmissionLease lease, String connectionId) {
+		try {
+			lease.close();
 		}
-		release(lease, connectionId);
-	}
-
-	/** Gives a connection's admission slots back; called when it ended or its handshake failed. */
-	void release(Object lease, String connectionId) {
-		if (lease instanceof AutoCloseable closeable) {
-			try {
-				closeable.close();
-			}
-			catch (Exception ex) {
-				logger.error("Could not release the admission slot of connection {}", connectionId, ex);
-			}
+		catch (RuntimeException ex) {
+			logger.error("Could not release the admission slot of connection {}", connectionId, ex);
 		}
-	}
-
-	/** Called when the connection failed; the close that follows is reported to {@link #closed}. */
-	void failed(String connectionId, Throwable cause) {
-		logger.debug("Transport error on connection {}: {}", connectionId, cause.toString());
 	}
 
 }

@@ -8,6 +8,10 @@ import org.slf4j.MDC;
  * line about a connection names it, in plain and structured logs alike. Never the token.
  * With tracing on, the span id of a message's handling goes beside them (MDC key
  * {@code spanId}, the one Micrometer Tracing uses).
+ *
+ * <p>The endpoint's handler chain runs in it: {@link LogContextHandlerDecorator}, its
+ * outermost decorator, sets it around every call, for the endpoint and for every decorator
+ * an application adds; the endpoint's failure handling outside the chain sets it itself.
  */
 public final class LogContext implements AutoCloseable {
 

@@ -102,16 +102,18 @@ public final class UpgradeChecks {
 
 	/**
 	 * Runs the gateway's handshake checks on an upgrade on Jetty's core API. Returns the
-	 * handshake attributes they filled in when every check passed; otherwise {@code null},
-	 * once the refusal a check wrote has been sent.
-	 * @throws Exception what a check threw; the caller answers the request
+	 * accepted handshake when every check passed, its admission lease now the caller's to
+	 * give back; otherwise {@code null}, once the refusal a check wrote has been sent.
+	 * @throws Exception what a check threw, once the lease it may have taken is given back;
+	 * the caller answers the request
 	 */
-	public static Map<String, Object> run(List<HandshakeInterceptor> checks, Request request, Response response,
+	public static AcceptedHandshake run(List<HandshakeInterceptor> checks, Request request, Response response,
 			Callback callback) throws Exception {
 		JettyHandshakeRequest checkedRequest = new JettyHandshakeRequest(request);
 		JettyHandshakeResponse refusal = new JettyHandshakeResponse();
 		HandshakeInterceptorChain chain = new HandshakeInterceptorChain(checks, null);
 		Map<String, Object> attributes = new HashMap<>();
+		HandshakeAttributes checked = HandshakeAttributes.of(attributes);
 		try {
 			if (!chain.applyBeforeHandshake(checkedRequest, refusal, attributes)) {
 				refusal.send(response, callback);
@@ -120,18 +122,16 @@ public final class UpgradeChecks {
 		}
 		catch (Exception ex) {
 			chain.applyAfterHandshake(checkedRequest, refusal, ex);
-			if (attributes.get(HandshakeAttributes.ADMISSION_LEASE) instanceof AutoCloseable lease) {
-				try {
-					lease.close();
-				}
-				catch (Exception closing) {
-					ex.addSuppressed(closing);
-				}
+			try {
+				checked.releaseLease();
+			}
+			catch (RuntimeException releasing) {
+				ex.addSuppressed(releasing);
 			}
 			throw ex;
 		}
 		chain.applyAfterHandshake(checkedRequest, refusal, null);
-		return attributes;
+		return checked.accept(request.getHeaders().get(HttpHeader.USER_AGENT));
 	}
 
 }

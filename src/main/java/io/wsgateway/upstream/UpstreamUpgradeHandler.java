@@ -7,8 +7,9 @@ import java.util.Map;
 
 import io.wsgateway.handshake.HandshakeRejection;
 import io.wsgateway.handshake.TokenHandshakeInterceptor;
+import io.wsgateway.session.AcceptedHandshake;
+import io.wsgateway.session.AdmissionLease;
 import io.wsgateway.session.ClientIdentity;
-import io.wsgateway.session.HandshakeAttributes;
 import io.wsgateway.session.UpgradeChecks;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -88,9 +89,9 @@ final class UpstreamUpgradeHandler extends Handler.Wrapper {
 			logger.debug("Malformed upgrade on upstream route {} refused with {}", route, response.getStatus());
 			return true;
 		}
-		Map<String, Object> attributes;
+		AcceptedHandshake accepted;
 		try {
-			attributes = UpgradeChecks.run(this.checks, request, response, callback);
+			accepted = UpgradeChecks.run(this.checks, request, response, callback);
 		}
 		catch (Exception ex) {
 			logger.warn("Handshake check on upstream route {} failed: {}", route, ex.toString());
@@ -98,8 +99,8 @@ final class UpstreamUpgradeHandler extends Handler.Wrapper {
 					"handshake failed");
 			return true;
 		}
-		if (attributes != null) {
-			connect(route, request, response, callback, attributes);
+		if (accepted != null) {
+			connect(route, request, response, callback, accepted);
 		}
 		return true;
 	}
@@ -114,8 +115,8 @@ final class UpstreamUpgradeHandler extends Handler.Wrapper {
 	}
 
 	private void connect(UpstreamRoute route, Request request, Response response, Callback callback,
-			Map<String, Object> attributes) {
-		Object lease = attributes.get(HandshakeAttributes.ADMISSION_LEASE);
+			AcceptedHandshake accepted) {
+		AdmissionLease lease = accepted.lease();
 		if (!route.tryStartHandshake()) {
 			this.registry.handshake(route, UpstreamRegistry.Outcome.BUSY);
 			release(lease);
@@ -123,13 +124,13 @@ final class UpstreamUpgradeHandler extends Handler.Wrapper {
 					route.settings().connectTimeout(), "upstream busy, try again later", UpstreamRegistry.Outcome.BUSY));
 			return;
 		}
-		ClientIdentity identity = (ClientIdentity) attributes.get(HandshakeAttributes.IDENTITY);
-		String clientIp = (String) attributes.get(HandshakeAttributes.CLIENT_IP);
+		ClientIdentity identity = accepted.identity();
+		String clientIp = accepted.clientIp();
 		HttpHeaders headers = new HttpHeaders(new JettyHeadersAdapter(request.getHeaders()));
 		String rawPath = request.getHttpURI().getPath().substring(this.contextPath.length());
 		String rawQuery = request.getHttpURI().getQuery();
 		UpstreamConnector.Request upstreamRequest = new UpstreamConnector.Request(
-				(String) attributes.get(HandshakeAttributes.CONNECTION_ID), rawPath, route.forwardedQuery(rawQuery),
+				accepted.connectionId(), rawPath, route.forwardedQuery(rawQuery),
 				route.hashOn().key(headers, clientIp, identity),
 				upstreamHeaders(route, headers, rawQuery, identity, clientIp), subprotocols(headers));
 		this.connector.connect(route, upstreamRequest).whenComplete((result, failure) -> {
@@ -152,7 +153,7 @@ final class UpstreamUpgradeHandler extends Handler.Wrapper {
 		});
 	}
 
-	private void upgrade(UpstreamRoute route, UpstreamBridge bridge, Object lease, Request request, Response response,
+	private void upgrade(UpstreamRoute route, UpstreamBridge bridge, AdmissionLease lease, Request request, Response response,
 			Callback callback) {
 		WebSocketCreator creator = (upgradeRequest, upgradeResponse, upgradeCallback) -> {
 			String subprotocol = bridge.subprotocol();
@@ -198,14 +199,12 @@ final class UpstreamUpgradeHandler extends Handler.Wrapper {
 		UpgradeChecks.refuse(request, response, callback, refused.status(), refused.reason());
 	}
 
-	private static void release(Object lease) {
-		if (lease instanceof AutoCloseable closeable) {
-			try {
-				closeable.close();
-			}
-			catch (Exception ex) {
-				logger.error("Could not release an admission slot: {}", ex.toString());
-			}
+	private static void release(AdmissionLease lease) {
+		try {
+			lease.close();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not release an admission slot: {}", ex.toString());
 		}
 	}
 
