@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
@@ -52,8 +53,11 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 
 	private final String node;
 
-	ChatHandler(EventBus bus, MessageCodec codec, NodeProperties node) {
+	private final ChannelHistory history;
+
+	ChatHandler(EventBus bus, MessageCodec codec, NodeProperties node, ChannelHistory history) {
 		this.bus = bus;
+		this.history = history;
 		this.codec = codec;
 		this.node = node.nodeId();
 	}
@@ -83,7 +87,8 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 		// One broker message for the members on every node and for backends: one outcome for both.
 		BusEvent event = new BusEvent(ClanSubscriptions.KEY_PREFIX + message.clanId(), "chat", frame, this.node,
 				session.id());
-		return this.bus.publishWithBackend(event, ClanSubscriptions.backendKey(message.clanId()))
+		return this.history
+			.publish(event, (stamped) -> this.bus.publishWithBackend(stamped, ClanSubscriptions.backendKey(message.clanId())))
 			.thenApply((confirmed) -> new ChatMessages.MessageSent(messageId));
 	}
 

@@ -1,6 +1,7 @@
 package io.wsgateway.chat;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -8,6 +9,8 @@ import io.wsgateway.bus.BackendEventBodies;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.history.ChannelHistory;
+import io.wsgateway.history.HistoryFamily;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
@@ -37,10 +40,14 @@ class ClanEventListener implements BusEventListener {
 
 	private final GatewayMetrics metrics;
 
-	ClanEventListener(ClanSubscriptions subscriptions, MessageCodec codec, GatewayMetrics metrics) {
+	private final ChannelHistory history;
+
+	ClanEventListener(ClanSubscriptions subscriptions, MessageCodec codec, GatewayMetrics metrics,
+			ChannelHistory history) {
 		this.subscriptions = subscriptions;
 		this.codec = codec;
 		this.metrics = metrics;
+		this.history = history;
 	}
 
 	@Override
@@ -57,14 +64,26 @@ class ClanEventListener implements BusEventListener {
 		boolean typing = "typing".equals(event.kind());
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), typing ? "typing" : "chat")
 				: this.codec.encode(fromBackend(clanId, event.body()));
+		int sent;
+		if (!typing && this.history.enabled(HistoryFamily.CLANS)) {
+			sent = this.history.deliver(HistoryFamily.CLANS, clanId, event, frame, this.subscriptions.subscribers(clanId),
+					ClanEventListener::sendAll);
+		}
+		else {
+			sent = sendAll(this.subscriptions.subscribers(clanId), frame, event.excludeConnection());
+		}
+		this.metrics.busDelivered(typing ? GatewayMetrics.BusKind.TYPING : GatewayMetrics.BusKind.CHAT);
+		return sent;
+	}
+
+	private static int sendAll(Collection<ClientSession> subscribers, OutboundFrame frame, String excluded) {
 		int sent = 0;
-		for (ClientSession subscriber : this.subscriptions.subscribers(clanId)) {
-			if (!subscriber.id().equals(event.excludeConnection())) {
+		for (ClientSession subscriber : subscribers) {
+			if (!subscriber.id().equals(excluded)) {
 				subscriber.send(frame);
 				sent++;
 			}
 		}
-		this.metrics.busDelivered(typing ? GatewayMetrics.BusKind.TYPING : GatewayMetrics.BusKind.CHAT);
 		return sent;
 	}
 

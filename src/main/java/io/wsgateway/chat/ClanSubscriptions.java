@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
+import io.wsgateway.history.HistoryFamily;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.protocol.ProtocolMessages.SubscriptionConfirmed;
 import io.wsgateway.session.ClientIdentity;
@@ -38,9 +40,12 @@ public class ClanSubscriptions implements SessionEvents {
 
 	private final MessageCodec codec;
 
-	ClanSubscriptions(EventBus bus, MessageCodec codec) {
+	private final ChannelHistory history;
+
+	ClanSubscriptions(EventBus bus, MessageCodec codec, ChannelHistory history) {
 		this.bus = bus;
 		this.codec = codec;
+		this.history = history;
 	}
 
 	/**
@@ -74,7 +79,7 @@ public class ClanSubscriptions implements SessionEvents {
 
 	void unsubscribe(String clanId, ClientSession session) {
 		session.subscriptions().remove(subscription(clanId));
-		this.byClan.computeIfPresent(clanId, (clan, sessions) -> {
+		Set<ClientSession> left = this.byClan.computeIfPresent(clanId, (clan, sessions) -> {
 			sessions.remove(session);
 			if (sessions.isEmpty()) {
 				this.bus.unbind(KEY_PREFIX + clan);
@@ -83,6 +88,9 @@ public class ClanSubscriptions implements SessionEvents {
 			}
 			return sessions;
 		});
+		if (left == null) {
+			this.history.forget(HistoryFamily.CLANS, clanId);
+		}
 	}
 
 	static boolean isSubscribed(ClientSession session, String clanId) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
@@ -40,8 +41,11 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 
 	private final String node;
 
-	BroadcastHandler(EventBus bus, MessageCodec codec, NodeProperties node) {
+	private final ChannelHistory history;
+
+	BroadcastHandler(EventBus bus, MessageCodec codec, NodeProperties node, ChannelHistory history) {
 		this.bus = bus;
+		this.history = history;
 		this.codec = codec;
 		this.node = node.nodeId();
 	}
@@ -76,7 +80,8 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 				.text();
 			event = new BusEvent(RoomRegistry.key(message.room()), "room", frame, this.node, session.id());
 		}
-		return this.bus.publish(event).thenApply((published) -> null);
+		// A room's message gets its offset first when the room keeps history.
+		return this.history.publish(event, this.bus::publish).thenApply((published) -> null);
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.history.ChannelHistory;
+import io.wsgateway.history.HistoryFamily;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageCodec;
@@ -20,7 +22,9 @@ import org.springframework.stereotype.Component;
  * Delivers {@code room.<room>} events to the room's members on this node as
  * {@code room_message}, one encoded frame for all of them. A gateway's event skips the
  * sending connection. A backend's body is {@code {"payload": …, "from": "…"}} ({@code from}
- * defaults to {@code system}); a body without {@code payload} is the payload itself.
+ * defaults to {@code system}); a body without {@code payload} is the payload itself. When
+ * rooms keep history, delivery goes through {@link ChannelHistory}: in offset order, once,
+ * gaps filled.
  */
 @Component
 class RoomEventListener implements BusEventListener {
@@ -35,17 +39,21 @@ class RoomEventListener implements BusEventListener {
 
 	private final FanOut fanOut;
 
+	private final ChannelHistory history;
+
 	/** A listener that delivers on the calling thread only, as with {@code gateway.rooms.fan-out-threads=1}. */
-	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics) {
-		this(rooms, codec, metrics, new FanOut(1, 1));
+	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics, ChannelHistory history) {
+		this(rooms, codec, metrics, new FanOut(1, 1), history);
 	}
 
 	@Autowired
-	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics, FanOut fanOut) {
+	RoomEventListener(RoomRegistry rooms, MessageCodec codec, GatewayMetrics metrics, FanOut fanOut,
+			ChannelHistory history) {
 		this.rooms = rooms;
 		this.codec = codec;
 		this.metrics = metrics;
 		this.fanOut = fanOut;
+		this.history = history;
 	}
 
 	@Override
@@ -62,9 +70,16 @@ class RoomEventListener implements BusEventListener {
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "room_message")
 				: this.codec.encode(fromBackend(room, event.body()));
 		Collection<ClientSession> members = this.rooms.members(room);
-		this.fanOut.deliver(members, frame, event.excludeConnection());
+		int addressed;
+		if (this.history.enabled(HistoryFamily.ROOMS)) {
+			addressed = this.history.deliver(HistoryFamily.ROOMS, room, event, frame, members, this.fanOut::deliver);
+		}
+		else {
+			this.fanOut.deliver(members, frame, event.excludeConnection());
+			addressed = members.size();
+		}
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
-		return members.size();
+		return addressed;
 	}
 
 	private RoomMessages.RoomMessage fromBackend(String room, String body) {

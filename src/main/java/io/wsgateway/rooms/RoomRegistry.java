@@ -7,6 +7,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
+import io.wsgateway.history.HistoryFamily;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.SessionEvents;
 
@@ -16,7 +18,7 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * This node's room memberships. A room exists while it has a local member: the first
  * member binds the node to the room's events, the last one leaving (or disconnecting)
- * unbinds it and frees the room.
+ * unbinds it and frees the room (and its delivery state in the history).
  */
 @Component
 public class RoomRegistry implements SessionEvents {
@@ -27,8 +29,11 @@ public class RoomRegistry implements SessionEvents {
 
 	private final EventBus bus;
 
-	RoomRegistry(EventBus bus) {
+	private final ChannelHistory history;
+
+	RoomRegistry(EventBus bus, ChannelHistory history) {
 		this.bus = bus;
+		this.history = history;
 	}
 
 	/** Returns the routing key of a room's events. */
@@ -60,7 +65,7 @@ public class RoomRegistry implements SessionEvents {
 	/** Removes the session from the room; leaving a room one is not in is harmless. */
 	void leave(String room, ClientSession session) {
 		session.rooms().remove(room);
-		this.rooms.computeIfPresent(room, (name, members) -> {
+		Set<ClientSession> left = this.rooms.computeIfPresent(room, (name, members) -> {
 			members.remove(session);
 			if (members.isEmpty()) {
 				this.bus.unbind(key(name));
@@ -68,6 +73,9 @@ public class RoomRegistry implements SessionEvents {
 			}
 			return members;
 		});
+		if (left == null) {
+			this.history.forget(HistoryFamily.ROOMS, room);
+		}
 	}
 
 	/** Returns the room's local members (a live view), empty if the room has none here. */

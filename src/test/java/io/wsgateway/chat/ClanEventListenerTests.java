@@ -1,5 +1,6 @@
 package io.wsgateway.chat;
 
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.ops.TestGatewayMetrics;
@@ -20,10 +21,10 @@ class ClanEventListenerTests {
 
 	private final MessageCodec codec = new MessageCodec();
 
-	private final ClanSubscriptions clans = new ClanSubscriptions(RecordingEventBus.fake(), new MessageCodec());
+	private final ClanSubscriptions clans = new ClanSubscriptions(RecordingEventBus.fake(), new MessageCodec(), TestHistories.off());
 
 	private final ClanEventListener listener = new ClanEventListener(this.clans, this.codec,
-			TestGatewayMetrics.create());
+			TestGatewayMetrics.create(), TestHistories.off());
 
 	private final FakeTransport senderTransport = new FakeTransport();
 

@@ -1,5 +1,6 @@
 package io.wsgateway.chat;
 
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
@@ -16,7 +17,7 @@ class ClanSubscriptionsTests {
 
 	private final RecordingEventBus bus = RecordingEventBus.fake();
 
-	private final ClanSubscriptions clans = new ClanSubscriptions(this.bus, new MessageCodec());
+	private final ClanSubscriptions clans = new ClanSubscriptions(this.bus, new MessageCodec(), TestHistories.off());
 
 	private final ClientSession alice = TestSessions.session("alice", new FakeTransport());
 

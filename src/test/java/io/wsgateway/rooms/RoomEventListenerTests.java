@@ -1,5 +1,6 @@
 package io.wsgateway.rooms;
 
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.ops.TestGatewayMetrics;
@@ -22,10 +23,10 @@ class RoomEventListenerTests {
 
 	private final MessageCodec codec = new MessageCodec();
 
-	private final RoomRegistry rooms = new RoomRegistry(RecordingEventBus.fake());
+	private final RoomRegistry rooms = new RoomRegistry(RecordingEventBus.fake(), TestHistories.off());
 
 	private final RoomEventListener listener = new RoomEventListener(this.rooms, this.codec,
-			TestGatewayMetrics.create());
+			TestGatewayMetrics.create(), TestHistories.off());
 
 	private final FakeTransport aliceTransport = new FakeTransport();
 

@@ -1,5 +1,6 @@
 package io.wsgateway.rooms;
 
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
 import io.wsgateway.session.TestSessions;
@@ -14,7 +15,7 @@ class RoomRegistryTests {
 
 	private final RecordingEventBus bus = RecordingEventBus.fake();
 
-	private final RoomRegistry rooms = new RoomRegistry(this.bus);
+	private final RoomRegistry rooms = new RoomRegistry(this.bus, TestHistories.off());
 
 	private final ClientSession alice = TestSessions.session("alice", new FakeTransport());
 
