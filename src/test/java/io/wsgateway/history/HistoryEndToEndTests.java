@@ -1,11 +1,18 @@
 package io.wsgateway.history;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.testsupport.MessagingEndToEndTest;
@@ -60,6 +67,9 @@ class HistoryEndToEndTests {
 
 	@Autowired
 	private StringRedisTemplate redis;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private final List<TestClient> clients = new ArrayList<>();
 
@@ -245,6 +255,41 @@ class HistoryEndToEndTests {
 				"{\"type\":\"join_room\",\"id\":\"j1\",\"room\":\"" + room + "\",\"recover\":" + recover + "}");
 		assertError(reply, "j1", "invalid_message");
 		assertError(alice.request(message("history", "room", room, "id", "h1")), "h1", "forbidden");
+	}
+
+	@Test
+	void showsHistoryInMetricsHealthAndTheWebSocketEndpoint() throws Exception {
+		String room = "r" + this.u;
+		TestClient bob = join(client("bob"), room);
+		String epoch = bob.request(message("join_room", "room", room)).get("epoch").asString();
+		say(bob, room, 1);
+		double recovered = this.meters.counter("gateway.history.recoveries", "outcome", "recovered").count();
+		double epochChanged = this.meters.counter("gateway.history.recoveries", "outcome", "epoch_changed").count();
+		client("alice").request(recoverJoin(room, 0, epoch));
+		client("alice").request(recoverJoin(room, 0, "other"));
+		assertThat(this.meters.counter("gateway.history.recoveries", "outcome", "recovered").count())
+			.isEqualTo(recovered + 1);
+		assertThat(this.meters.counter("gateway.history.recoveries", "outcome", "epoch_changed").count())
+			.isEqualTo(epochChanged + 1);
+		assertThat(this.meters.find("gateway.history.gaps.filled").counter()).isNotNull();
+		JsonNode section = actuator("/actuator/websocket").get("history");
+		assertThat(section.get("enabled").asBoolean()).isTrue();
+		assertThat(section.get("store").asString()).isEqualTo("redis");
+		assertThat(section.get("channels").asInt()).isPositive();
+		assertThat(section.get("storedMessages").asLong()).isPositive();
+		JsonNode health = actuator("/actuator/health").get("components");
+		assertThat(health.get("history").get("status").asString()).isEqualTo("UP");
+		assertThat(health.has("redis")).isFalse();
+	}
+
+	private JsonNode actuator(String path) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.header("Authorization",
+						"Basic " + Base64.getEncoder().encodeToString("test:test".getBytes(StandardCharsets.UTF_8)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return Wire.json(response.body());
 	}
 
 	private TestClient client(String user, String... clans) {
