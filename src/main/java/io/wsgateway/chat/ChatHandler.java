@@ -87,8 +87,8 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 		// One broker message for the members on every node and for backends: one outcome for both.
 		BusEvent event = new BusEvent(ClanSubscriptions.KEY_PREFIX + message.clanId(), "chat", frame, this.node,
 				session.id());
-		return this.history
-			.publish(event, (stamped) -> this.bus.publishWithBackend(stamped, ClanSubscriptions.backendKey(message.clanId())))
+		String backendKey = ClanSubscriptions.backendKey(message.clanId());
+		return this.history.publish(event, (stamped) -> this.bus.publishWithBackend(stamped, backendKey))
 			.thenApply((confirmed) -> new ChatMessages.MessageSent(messageId));
 	}
 

@@ -66,8 +66,8 @@ class ClanEventListener implements BusEventListener {
 				: this.codec.encode(fromBackend(clanId, event.body()));
 		int sent;
 		if (!typing && this.history.enabled(HistoryFamily.CLANS)) {
-			sent = this.history.deliver(HistoryFamily.CLANS, clanId, event, frame, this.subscriptions.subscribers(clanId),
-					ClanEventListener::sendAll);
+			sent = this.history.deliver(HistoryFamily.CLANS, clanId, event, frame,
+					this.subscriptions.subscribers(clanId), ClanEventListener::sendAll);
 		}
 		else {
 			sent = sendAll(this.subscriptions.subscribers(clanId), frame, event.excludeConnection());

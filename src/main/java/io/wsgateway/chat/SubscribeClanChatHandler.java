@@ -60,9 +60,9 @@ class SubscribeClanChatHandler implements MessageHandler<SubscribeClanChatHandle
 		Recoveries.Joined joined = this.recoveries.join(HistoryFamily.CLANS, message.clanId(), session, recover,
 				() -> this.subscriptions.subscribe(message.clanId(), session),
 				() -> this.subscriptions.unsubscribe(message.clanId(), session));
-		return MessageHandler.reply(new FollowedReply(new SubscriptionConfirmed(ClanSubscriptions.SERVICE,
-				message.clanId(), SubscriptionConfirmed.SUBSCRIBED, joined.offset(), joined.epoch(), joined.recovered()),
-				joined.afterReply()));
+		SubscriptionConfirmed confirmed = new SubscriptionConfirmed(ClanSubscriptions.SERVICE, message.clanId(),
+				SubscriptionConfirmed.SUBSCRIBED, joined.offset(), joined.epoch(), joined.recovered());
+		return MessageHandler.reply(new FollowedReply(confirmed, joined.afterReply()));
 	}
 
 }

@@ -113,13 +113,13 @@ public class ChannelHistory {
 			try {
 				HistoryStore.Stamp stamp = this.store.append(channel, retention(family), frame.text(), null,
 						dedupeKey(event));
-				message = new Stamped(stamp.offset(), stamp.epoch(),
-						OutboundFrame.of(Frames.stamped(frame.text(), stamp.offset(), stamp.epoch()), frame.type()), null);
+				String stamped = Frames.stamped(frame.text(), stamp.offset(), stamp.epoch());
+				message = new Stamped(stamp.offset(), stamp.epoch(), OutboundFrame.of(stamped, frame.type()), null);
 			}
 			catch (RuntimeException ex) {
 				this.meters.storeFailed();
-				logger.warn("History store unavailable ({}); a backend's event for {} goes out without offset", ex.toString(),
-						channel);
+				logger.warn("History store unavailable ({}); a backend's event for {} goes out without offset",
+						ex.toString(), channel);
 				sender.send(members, frame, null);
 				return members.size();
 			}
@@ -192,7 +192,10 @@ public class ChannelHistory {
 			if (!snapshot.epoch().equals(epoch)) {
 				return List.of();
 			}
-			List<Stamped> missing = snapshot.entries().stream().map((entry) -> Stamped.of(entry, epoch, family)).toList();
+			List<Stamped> missing = snapshot.entries()
+				.stream()
+				.map((entry) -> Stamped.of(entry, epoch, family))
+				.toList();
 			this.meters.gapsFilled(missing.size());
 			return missing;
 		}
@@ -208,7 +211,8 @@ public class ChannelHistory {
 		}
 		catch (RuntimeException ex) {
 			this.meters.storeFailed();
-			logger.warn("Could not withdraw offset {} of {} after its publish failed: {}", offset, channel, ex.toString());
+			logger.warn("Could not withdraw offset {} of {} after its publish failed: {}", offset, channel,
+					ex.toString());
 		}
 	}
 

@@ -85,8 +85,8 @@ final class ChannelState {
 			List<Stamped> missing = this.gaps.read(this.channel, this.family, this.epoch, this.delivered,
 					message.offset() - 1);
 			if (missing.isEmpty()) {
-				logger.warn("Offsets {} to {} of {} could not be read from the history store; delivering {} without them",
-						this.delivered + 1, message.offset() - 1, this.channel, message.offset());
+				logger.warn("Offsets {} to {} of {} could not be read from the history store; delivering {} "
+						+ "without them", this.delivered + 1, message.offset() - 1, this.channel, message.offset());
 			}
 			for (Stamped gap : missing) {
 				sent += send(gap, members, sender);

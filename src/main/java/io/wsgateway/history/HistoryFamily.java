@@ -73,7 +73,8 @@ public enum HistoryFamily {
 
 	/** Returns whether the session is a member (room) or subscriber (clan chat). */
 	boolean hasMember(ClientSession session, String id) {
-		return (this == ROOMS) ? session.rooms().contains(id) : session.subscriptions().contains(CLAN_SUBSCRIPTION + id);
+		return (this == ROOMS) ? session.rooms().contains(id)
+				: session.subscriptions().contains(CLAN_SUBSCRIPTION + id);
 	}
 
 }

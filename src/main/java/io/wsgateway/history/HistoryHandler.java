@@ -70,7 +70,8 @@ class HistoryHandler implements MessageHandler<HistoryHandler.HistoryRequest> {
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, HistoryRequest request) {
 		if ((request.room() == null) == (request.clanId() == null)) {
-			throw new GatewayException(ErrorCode.INVALID_MESSAGE, "exactly one of the fields 'room' and 'clanId' is required");
+			throw new GatewayException(ErrorCode.INVALID_MESSAGE,
+					"exactly one of the fields 'room' and 'clanId' is required");
 		}
 		HistoryFamily family = (request.room() != null) ? HistoryFamily.ROOMS : HistoryFamily.CLANS;
 		String id = (request.room() != null) ? request.room() : request.clanId();

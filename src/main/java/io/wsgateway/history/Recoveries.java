@@ -65,7 +65,8 @@ public class Recoveries {
 		int limit = this.history.properties().recoveryLimit();
 		HistoryStore.Snapshot snapshot;
 		try {
-			snapshot = this.history.store().read(channel, retention, (recover != null) ? recover.offset() : -1, -1, limit);
+			long after = (recover != null) ? recover.offset() : -1;
+			snapshot = this.history.store().read(channel, retention, after, -1, limit);
 		}
 		catch (RuntimeException ex) {
 			RuntimeException unavailable = this.history.unavailable(ex);

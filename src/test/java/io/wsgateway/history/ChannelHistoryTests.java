@@ -67,11 +67,12 @@ class ChannelHistoryTests {
 	void holdsLiveMessagesUntilTheJoinsReplyWentOut() {
 		Recoveries recoveries = new Recoveries(this.history);
 		List<BusEvent> before = publish(2);
-		Recoveries.Joined joined = recoveries.join(HistoryFamily.ROOMS, "lobby", this.alice,
-				new Recover(1, this.history.store().read("room:lobby", this.history.retention(HistoryFamily.ROOMS), -1, -1, 1).epoch()),
-				() -> {
-				}, () -> {
-				});
+		String epoch = this.history.store()
+			.read("room:lobby", this.history.retention(HistoryFamily.ROOMS), -1, -1, 1)
+			.epoch();
+		Recoveries.Joined joined = recoveries.join(HistoryFamily.ROOMS, "lobby", this.alice, new Recover(1, epoch), () -> {
+		}, () -> {
+		});
 		List<BusEvent> after = publish(2);
 		deliver(before.get(1));
 		deliver(after.get(0));
