@@ -3,6 +3,7 @@ package io.wsgateway.history;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import ch.qos.logback.classic.Level;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.protocol.ErrorCode;
@@ -10,6 +11,7 @@ import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
 import io.wsgateway.session.TestSessions;
+import io.wsgateway.testsupport.LogCapture;
 import io.wsgateway.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * succeeds, without offset.
  */
 class HistoryStoreDownTests {
+
+	private final LogCapture logs = LogCapture.capture(Level.WARN, ChannelHistory.class.getName());
 
 	private final LettuceConnectionFactory factory = nowhere();
 
@@ -51,6 +55,7 @@ class HistoryStoreDownTests {
 
 	@AfterEach
 	void close() {
+		this.logs.close();
 		this.factory.destroy();
 	}
 
@@ -73,6 +78,7 @@ class HistoryStoreDownTests {
 			.isInstanceOfSatisfying(GatewayException.class,
 					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
 		assertThat(member).isFalse();
+		assertThat(this.logs.messages()).anyMatch((line) -> line.contains("History store unavailable"));
 	}
 
 	@Test
