@@ -46,10 +46,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @MessagingEndToEndTest
 @TestPropertySource(properties = { "gateway.history.store=redis", "gateway.history.rooms.size=2000",
-		"gateway.history.clans.size=20", "gateway.history.recovery-limit=1000" })
+		"gateway.history.clans.size=20", "gateway.history.recovery-limit=1000", "gateway.api.keys=" + HistoryEndToEndTests.API_KEY })
 class HistoryEndToEndTests {
 
 	private static final String PREFIX = RedisServer.uniquePrefix();
+
+	static final String API_KEY = "history-test-api-key";
 
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
@@ -209,6 +211,30 @@ class HistoryEndToEndTests {
 		JsonNode history = alice.request(message("history", "room", room));
 		assertThat(history.get("offset").asLong()).isEqualTo(2);
 		assertThat(offsets(history.get("messages").valueStream().toList())).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void serverApiMessagesGetOffsetsToo() throws Exception {
+		String room = "r" + this.u;
+		String clan = "c" + this.u;
+		TestClient alice = join(client("alice", clan), room);
+		alice.request(message("subscribe_clan_chat", "clanId", clan));
+		say(join(client("bob"), room), room, 1);
+		assertThat(post("/api/v1/rooms/" + room + "/messages", "{\"payload\":{\"n\":2}}")).isEqualTo(202);
+		assertThat(post("/api/v1/clans/" + clan + "/messages", "{\"content\":\"from a backend\"}")).isEqualTo(202);
+		List<JsonNode> received = alice.take(3, TestClient.TIMEOUT);
+		assertThat(received).extracting((m) -> m.get("type").asString() + " " + m.get("offset").asLong())
+			.containsExactly("room_message 1", "room_message 2", "chat 1");
+	}
+
+	private int post(String path, String body) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.header("X-API-Key", API_KEY)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	@Test
