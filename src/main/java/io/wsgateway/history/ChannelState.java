@@ -32,6 +32,10 @@ final class ChannelState {
 
 	private final Map<ClientSession, List<Stamped>> held = new HashMap<>();
 
+	// Sessions that got messages up to an offset this node has not delivered yet (their join
+	// read the store ahead of the bus): the copies still on their way are not theirs.
+	private final Map<ClientSession, Long> floors = new HashMap<>();
+
 	private String epoch;
 
 	// -1: not known yet; the first message or join read decides.
@@ -94,6 +98,9 @@ final class ChannelState {
 		}
 		sent += send(message, members, sender);
 		this.delivered = message.offset();
+		if (!this.floors.isEmpty()) {
+			this.floors.values().removeIf((floor) -> floor <= this.delivered);
+		}
 		return sent;
 	}
 
@@ -117,9 +124,16 @@ final class ChannelState {
 				session.send(message.frame());
 			}
 		}
-		if (waiting == null) {
-			return;
+		if (waiting != null) {
+			sent = drain(session, waiting, sent, epoch);
 		}
+		if (epoch != null && epoch.equals(this.epoch) && sent > this.delivered) {
+			this.floors.put(session, sent);
+		}
+	}
+
+	private long drain(ClientSession session, List<Stamped> waiting, long from, String epoch) {
+		long sent = from;
 		for (Stamped message : waiting) {
 			if (epoch != null && message.epoch().equals(epoch)) {
 				if (message.offset() <= sent) {
@@ -136,22 +150,28 @@ final class ChannelState {
 			session.send(message.frame());
 			sent = message.offset();
 		}
+		return sent;
 	}
 
 	/** Ends the session's hold without sending anything (its join failed). */
 	synchronized void drop(ClientSession session) {
 		this.held.remove(session);
+		this.floors.remove(session);
 		this.holding = this.held.size();
 	}
 
 	private int send(Stamped message, Collection<ClientSession> members, ChannelHistory.Sender sender) {
-		if (this.held.isEmpty()) {
+		if (this.held.isEmpty() && this.floors.isEmpty()) {
 			sender.send(members, message.frame(), message.excluded());
 			return members.size();
 		}
 		List<ClientSession> live = new ArrayList<>(members.size());
 		for (ClientSession member : members) {
 			List<Stamped> waiting = this.held.get(member);
+			Long floor = this.floors.get(member);
+			if (floor != null && message.offset() <= floor) {
+				continue;
+			}
 			if (waiting == null) {
 				live.add(member);
 			}

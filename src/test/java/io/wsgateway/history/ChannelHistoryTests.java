@@ -84,6 +84,32 @@ class ChannelHistoryTests {
 		assertThat(offsets()).containsExactly(2L, 3L, 4L);
 	}
 
+	@Test
+	void aJoinAheadOfTheNodeGetsNoCopyOfWhatItWasReplayed() {
+		FakeTransport bobTransport = new FakeTransport();
+		ClientSession bob = TestSessions.session("bob", bobTransport);
+		List<BusEvent> published = publish(3);
+		this.history.deliver(HistoryFamily.ROOMS, "lobby", published.get(0), frame(published.get(0)), Set.of(bob),
+				this.sender);
+		String epoch = published.get(0).epoch();
+		Recoveries.Joined joined = new Recoveries(this.history).join(HistoryFamily.ROOMS, "lobby", this.alice,
+				new Recover(1, epoch), () -> {
+				}, () -> {
+				});
+		joined.afterReply().run();
+		for (BusEvent late : published.subList(1, 3)) {
+			this.history.deliver(HistoryFamily.ROOMS, "lobby", late, frame(late), Set.of(bob, this.alice), this.sender);
+		}
+		BusEvent next = publish(1).get(0);
+		this.history.deliver(HistoryFamily.ROOMS, "lobby", next, frame(next), Set.of(bob, this.alice), this.sender);
+		assertThat(offsets()).containsExactly(2L, 3L, 4L);
+		assertThat(bobTransport.texts()).hasSize(4);
+	}
+
+	private static OutboundFrame frame(BusEvent event) {
+		return OutboundFrame.of(event.body(), "room_message");
+	}
+
 	private List<BusEvent> publish(int count) {
 		return IntStream.range(0, count).mapToObj((i) -> publishFrom(null)).toList();
 	}
