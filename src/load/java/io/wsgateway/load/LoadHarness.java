@@ -56,7 +56,8 @@ import org.HdrHistogram.Recorder;
  * the harness exits.
  *
  * <p>Parameters ({@code -Dname=value}): {@code load.scenarios} [peers: node, gateway,
- * bare-jetty-core, spring-tomcat; or {@code all}, or a comma list], {@code load.modes}
+ * bare-jetty-core, spring-tomcat; or {@code all}, or a comma list; {@code recovery}
+ * ({@link RecoveryScenario}) only when named], {@code load.modes}
  * [shared,per-core], {@code load.tests} (connect,echo,fanout), {@code load.connections}
  * [15000], {@code load.echo.clients} [50], {@code load.echo.seconds} [15],
  * {@code load.fanout.members} [2000], {@code load.fanout.rates} [20,50],
