@@ -136,7 +136,7 @@ class HistoryClusterTests {
 		// The refusal is what is asserted: keep Spring's report of the failed start out of the build output.
 		assertThatThrownBy(() -> this.cluster.start("node-m", "gateway.history.store=memory",
 				"logging.level.org.springframework.boot.SpringApplication=OFF",
-				"logging.level.org.springframework.boot.web.servlet.context=OFF"))
+				"logging.level.org.springframework.boot.web=OFF"))
 			.hasStackTraceContaining("gateway.history.store=redis");
 	}
 
