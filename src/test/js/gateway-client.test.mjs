@@ -634,7 +634,7 @@ describe('GatewayClient rooms and subscriptions across reconnects', () => {
     await queued;
     await flush();
     const resync = events.filter((e) => e[0] === 'resync');
-    assert.deepEqual(resync, [['resync', { rooms: ['lobby', 'games'], notifications: true, clans: ['c1'], failures: [] }]]);
+    assert.deepEqual(resync, [['resync', { rooms: ['lobby', 'games'], notifications: true, clans: ['c1'], failures: [], recovered: {} }]]);
   });
 
   it('forgets a room or clan the gateway refuses on resync, and reports it', async () => {
@@ -717,6 +717,64 @@ describe('GatewayClient rooms and subscriptions across reconnects', () => {
     socket().accept();
     assert.equal(socket().sent.length, 0);
     assert.equal(client.notificationsSubscribed, false);
+  });
+
+  it('re-joins with recover from the last offset seen, and reports per channel whether it recovered', async () => {
+    const { client, clock, socket, events } = setup();
+    client.connect();
+    socket().accept();
+    const joins = [client.joinRoom('lobby'), client.subscribeClanChat('c1'), client.joinRoom('plain')];
+    const [lobby, clan, plain] = socket().frames;
+    socket().reply({ type: 'room_joined', room: 'lobby', members: 1, offset: 40, epoch: 'e1' }, lobby);
+    socket().reply({ type: 'subscription_confirmed', service: 'clan_chat', clanId: 'c1', status: 'subscribed', offset: 7, epoch: 'e2' }, clan);
+    socket().reply({ type: 'room_joined', room: 'plain', members: 1 }, plain);
+    await Promise.all(joins);
+    socket().serverSend({ type: 'room_message', room: 'lobby', from: 'bob', payload: 1, offset: 41, epoch: 'e1' });
+    socket().serverSend({ type: 'chat', clanId: 'c1', content: 'hi', offset: 8, epoch: 'e2' });
+    assert.deepEqual(client.positions, { 'room:lobby': { offset: 41, epoch: 'e1' }, 'clan:c1': { offset: 8, epoch: 'e2' } });
+
+    socket().serverClose(1006);
+    clock.advance(100);
+    socket().accept();
+    const [rejoin, plainAgain, resubscribe] = socket().frames;
+    assert.deepEqual(rejoin.recover, { offset: 41, epoch: 'e1' });
+    assert.deepEqual(resubscribe.recover, { offset: 8, epoch: 'e2' });
+    assert.equal(plainAgain.recover, undefined);
+    socket().reply({ type: 'room_joined', room: 'lobby', members: 1, offset: 43, epoch: 'e1', recovered: true }, rejoin);
+    socket().reply({ type: 'subscription_confirmed', service: 'clan_chat', clanId: 'c1', status: 'subscribed', offset: 1, epoch: 'e3', recovered: false }, resubscribe);
+    socket().reply({ type: 'room_joined', room: 'plain', members: 1 }, plainAgain);
+    await flush();
+    const [, resync] = events.find((e) => e[0] === 'resync');
+    assert.deepEqual(resync.recovered, { 'room:lobby': true, 'clan:c1': false });
+    // A recovered reply does not move the position: the replayed messages do, one by one.
+    assert.deepEqual(client.positions['room:lobby'], { offset: 41, epoch: 'e1' });
+    assert.deepEqual(client.positions['clan:c1'], { offset: 1, epoch: 'e3' });
+    socket().serverSend({ type: 'room_message', room: 'lobby', from: 'bob', payload: 2, offset: 42, epoch: 'e1' });
+    assert.deepEqual(client.positions['room:lobby'], { offset: 42, epoch: 'e1' });
+  });
+
+  it('leaving a room or clan chat forgets its position; joinRoom takes a saved one', async () => {
+    const { client, socket } = setup();
+    client.connect();
+    socket().accept();
+    client.joinRoom('lobby', { recover: { offset: 5, epoch: 'e1' } });
+    assert.deepEqual(socket().lastFrame.recover, { offset: 5, epoch: 'e1' });
+    socket().reply({ type: 'room_joined', room: 'lobby', members: 1, offset: 5, epoch: 'e1', recovered: true });
+    socket().serverSend({ type: 'room_message', room: 'lobby', payload: 1, offset: 6, epoch: 'e1' });
+    assert.deepEqual(client.positions, { 'room:lobby': { offset: 6, epoch: 'e1' } });
+    client.leaveRoom('lobby');
+    assert.deepEqual(client.positions, {});
+  });
+
+  it('history asks for a room or clan chat', async () => {
+    const { client, socket } = setup();
+    client.connect();
+    socket().accept();
+    const reply = client.history({ room: 'lobby', limit: 2 });
+    const sent = socket().lastFrame;
+    assert.deepEqual(sent, { type: 'history', room: 'lobby', limit: 2, id: sent.id });
+    socket().reply({ type: 'history', room: 'lobby', epoch: 'e1', offset: 9, messages: [] });
+    assert.equal((await reply).offset, 9);
   });
 
   it('requests in flight when the connection drops reject with connection_closed', async () => {

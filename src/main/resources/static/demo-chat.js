@@ -13,6 +13,7 @@ const TYPING_SHOWN_MS = 6000; // someone else's typing shows at most this long w
 export function wireChat({ client, requireOpen }) {
   const roomMembers = new Map(); // room -> members, as the gateway's last room_joined said
   const confirmedClans = new Set(); // clans the gateway confirmed on this connection
+  const replayUpTo = new Map(); // 'room:<room>' | 'clan:<clanId>' -> offset of the last message a recovery replays
   const typers = new Map(); // userId -> timer hiding them
   let typingSentAt = 0;
   let typingIdle = null;
@@ -85,9 +86,20 @@ export function wireChat({ client, requireOpen }) {
     }
   }
 
-  function resynced({ rooms, failures }) {
+  function resynced({ rooms, failures, recovered = {} }) {
     for (const room of rooms) {
       system(`rejoined #${room}`, room);
+    }
+    // With history on (the dev profile), a re-join recovers what was missed while away; when it
+    // cannot, the application should reload the channel from its backend.
+    for (const [channel, ok] of Object.entries(recovered)) {
+      const [family, name] = channel.split(/:(.*)/s);
+      const label = family === 'room' ? `#${name}` : `clan ${name}`;
+      const line = append($(family === 'room' ? 'chat-messages' : 'clan-messages'), systemLine(ok
+        ? `${label}: recovered, the messages missed while away are marked "recovered"`
+        : `${label}: missed messages could not be recovered (history lost or too old): reload needed`,
+      family === 'room' ? { room: name } : {}));
+      line.classList.add(ok ? 'recovered-notice' : 'reload-needed');
     }
     for (const f of failures) {
       const what = f.room ? `#${f.room}` : f.clanId ?? 'notifications';
@@ -192,19 +204,29 @@ export function wireChat({ client, requireOpen }) {
   // ---- events --------------------------------------------------------------------------------
 
   const c = client();
+  const replayed = (channel, offset) => typeof offset === 'number' && offset <= (replayUpTo.get(channel) ?? 0);
   c.on('room_message', (m) => {
-    const li = append($('chat-messages'), bubble({ who: m.from, text: payloadText(m.payload), at: m.timestamp, context: `#${m.room}` }));
+    const recovered = replayed(`room:${m.room}`, m.offset);
+    const li = append($('chat-messages'), bubble({ who: m.from, text: payloadText(m.payload), at: m.timestamp,
+      context: `#${m.room}${recovered ? ' · recovered' : ''}` }));
     li.dataset.room = m.room;
     li.dataset.from = m.from;
+    li.classList.toggle('recovered', recovered);
   });
   c.on('chat', (m) => {
     someoneTyping({ clanId: m.clanId, userId: m.userId, isTyping: false });
-    const li = append($('clan-messages'), bubble({ who: m.userId, text: m.content, at: m.timestamp, context: m.clanId }));
+    const recovered = replayed(`clan:${m.clanId}`, m.offset);
+    const li = append($('clan-messages'), bubble({ who: m.userId, text: m.content, at: m.timestamp,
+      context: `${m.clanId}${recovered ? ' · recovered' : ''}` }));
     li.dataset.from = m.userId;
+    li.classList.toggle('recovered', recovered);
   });
   c.on('typing', someoneTyping);
   // Replies to the client's own re-joins after a reconnect come here too.
   c.on('message', (frame) => {
+    if ((frame.type === 'room_joined' || frame.type === 'subscription_confirmed') && frame.recovered === true) {
+      replayUpTo.set(frame.type === 'room_joined' ? `room:${frame.room}` : `clan:${frame.clanId}`, frame.offset);
+    }
     if (frame.type === 'room_joined') {
       roomMembers.set(frame.room, frame.members);
       render();

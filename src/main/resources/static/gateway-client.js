@@ -133,7 +133,10 @@ export function resolveGatewayUrl(url = '/ws', location = globalThis.location) {
  * - `open` (connectedFrame): the gateway's `connected` frame, plus `reconnected: true|false`
  * - `close` ({code, reason, wasClean, willReconnect, byClient, tokenRefused}): a connection ended
  * - `reconnecting` ({attempt, delayMs, code, reason}): a retry has been scheduled
- * - `resync` ({rooms, notifications, clans, failures}): re-joins after a reconnect settled
+ * - `resync` ({rooms, notifications, clans, failures, recovered}): re-joins after a reconnect settled;
+ *   `recovered` maps each channel re-joined with `recover` ('room:<room>', 'clan:<clanId>') to
+ *   true (every missed message follows, as ordinary events) or false (history lost or too old:
+ *   reload the channel from your backend)
  * - `latency` (ms): round trip of a heartbeat or `ping()`
  * - `refreshed` (frame): a `refresh` succeeded; `frame.expiresAt` is the new token's expiry
  * - `refresh_failed` (GatewayError): a refresh failed (`invalid_token`, `forbidden`, `timeout`,
@@ -212,6 +215,7 @@ export class GatewayClient {
     this._connected = null;
     this._rooms = new Set();
     this._clans = new Set();
+    this._positions = new Map(); // 'room:<room>' | 'clan:<clanId>' -> {offset, epoch}, the last message seen
     this._notifications = false;
     this._lastClose = null;
   }
@@ -250,6 +254,13 @@ export class GatewayClient {
 
   /** Clans whose chat is re-subscribed after a reconnect. */
   get clans() { return [...this._clans]; }
+
+  /**
+   * The last offset and epoch seen per channel with history ('room:<room>', 'clan:<clanId>'):
+   * what the next re-join sends as `recover`. A copy; save it to recover after a page reload
+   * with `joinRoom(room, {recover})`.
+   */
+  get positions() { return Object.fromEntries([...this._positions].map(([channel, p]) => [channel, { ...p }])); }
 
   /** Whether notifications are re-subscribed after a reconnect. */
   get notificationsSubscribed() { return this._notifications; }
@@ -594,6 +605,7 @@ export class GatewayClient {
       return;
     }
     this._emit('message', frame);
+    this._track(frame);
     if (frame.type === 'connected' && this._state !== States.OPEN) {
       this._onConnected(frame);
     }
@@ -862,10 +874,14 @@ export class GatewayClient {
 
   // ---- rooms and subscriptions -------------------------------------------------------------
 
-  /** Joins a room and remembers it: it is re-joined after every reconnect. Resolves with `room_joined`. */
+  /**
+   * Joins a room and remembers it: it is re-joined after every reconnect, with `recover` when
+   * the room keeps history. Resolves with `room_joined` ({offset, epoch, recovered} with history).
+   * `options.recover` {offset, epoch} recovers from a position saved earlier (`positions`).
+   */
   joinRoom(room, options) {
     this._rooms.add(room);
-    return this.request({ type: 'join_room', room }, options).catch((err) => {
+    return this.request(withRecover({ type: 'join_room', room }, options?.recover), options).catch((err) => {
       if (isPermanent(err)) {
         this._rooms.delete(room);
       }
@@ -876,6 +892,7 @@ export class GatewayClient {
   /** Leaves a room and forgets it. Resolves with `room_left`, or null when not connected. */
   leaveRoom(room, options) {
     this._rooms.delete(room);
+    this._positions.delete(`room:${room}`);
     if (this._state !== States.OPEN) {
       return Promise.resolve(null);
     }
@@ -918,7 +935,7 @@ export class GatewayClient {
    */
   subscribeClanChat(clanId, options) {
     this._clans.add(clanId);
-    return this.request({ type: 'subscribe_clan_chat', clanId }, options).catch((err) => {
+    return this.request(withRecover({ type: 'subscribe_clan_chat', clanId }, options?.recover), options).catch((err) => {
       if (isPermanent(err)) {
         this._clans.delete(clanId);
       }
@@ -929,6 +946,7 @@ export class GatewayClient {
   /** Unsubscribes from a clan's chat. Resolves with the confirmation, or null when not connected. */
   unsubscribeClanChat(clanId, options) {
     this._clans.delete(clanId);
+    this._positions.delete(`clan:${clanId}`);
     if (this._state !== States.OPEN) {
       return Promise.resolve(null);
     }
@@ -945,6 +963,15 @@ export class GatewayClient {
     return this.send({ type: 'typing', clanId, isTyping: Boolean(isTyping) });
   }
 
+  /**
+   * A room's or clan chat's recent messages (member or subscriber only): `where` is {room} or
+   * {clanId}, with optional `limit` (1 to 100, default 50) and `before` (an offset). Resolves
+   * with `history` {epoch, offset, messages}, oldest first.
+   */
+  history(where, options) {
+    return this.request({ type: 'history', ...where }, options);
+  }
+
   /** Resolves with the `echo` reply carrying the same payload. */
   echo(payload, options) {
     return this.request({ type: 'echo', payload }, options);
@@ -959,6 +986,11 @@ export class GatewayClient {
     const queued = new Set(this._queue.map((e) => `${e.frame.type}|${e.frame.room ?? e.frame.clanId ?? ''}`));
     const tasks = [];
     const failures = [];
+    const recovered = {};
+    const recovering = (promise, channel, recover) => (recover ? promise.then((reply) => {
+      recovered[channel] = reply?.recovered === true;
+      return reply;
+    }) : promise);
     const track = (promise, what, forget) => tasks.push(promise.catch((err) => {
       failures.push({ ...what, code: err.code, message: err.message });
       if (isPermanent(err)) {
@@ -967,7 +999,9 @@ export class GatewayClient {
     }));
     for (const room of this._rooms) {
       if (!queued.has(`join_room|${room}`)) {
-        track(this.request({ type: 'join_room', room }), { type: 'join_room', room }, () => this._rooms.delete(room));
+        const recover = this._positions.get(`room:${room}`);
+        track(recovering(this.request(withRecover({ type: 'join_room', room }, recover)), `room:${room}`, recover),
+          { type: 'join_room', room }, () => this._rooms.delete(room));
       }
     }
     if (this._notifications && !queued.has('subscribe_notifications|')) {
@@ -975,15 +1009,55 @@ export class GatewayClient {
     }
     for (const clanId of this._clans) {
       if (!queued.has(`subscribe_clan_chat|${clanId}`)) {
-        track(this.request({ type: 'subscribe_clan_chat', clanId }), { type: 'subscribe_clan_chat', clanId }, () => this._clans.delete(clanId));
+        const recover = this._positions.get(`clan:${clanId}`);
+        track(recovering(this.request(withRecover({ type: 'subscribe_clan_chat', clanId }, recover)), `clan:${clanId}`, recover),
+          { type: 'subscribe_clan_chat', clanId }, () => this._clans.delete(clanId));
       }
     }
     if (tasks.length > 0) {
       Promise.all(tasks).then(() => this._emit('resync', {
-        rooms: this.rooms, notifications: this._notifications, clans: this.clans, failures,
+        rooms: this.rooms, notifications: this._notifications, clans: this.clans, failures, recovered,
       }));
     }
   }
+
+  // Keeps the last offset seen per channel. A join's reply sets it, except after a successful
+  // recovery: the replayed messages that follow move it, so that a connection lost during the
+  // replay recovers from the last one that arrived, not from the reply's offset.
+  _track(frame) {
+    const channel = channelOf(frame);
+    if (channel === null || typeof frame.offset !== 'number' || typeof frame.epoch !== 'string') {
+      return;
+    }
+    const known = this._positions.get(channel);
+    const joined = frame.type === 'room_joined' || frame.type === 'subscription_confirmed';
+    if (joined && frame.recovered === true && known && known.epoch === frame.epoch) {
+      return;
+    }
+    if (!known || known.epoch !== frame.epoch || frame.offset > known.offset || (joined && frame.recovered === false)) {
+      this._positions.set(channel, { offset: frame.offset, epoch: frame.epoch });
+    }
+  }
+}
+
+/** The history channel a frame belongs to ('room:<room>', 'clan:<clanId>'), or null. */
+function channelOf(frame) {
+  switch (frame.type) {
+    case 'room_message':
+    case 'room_joined':
+      return typeof frame.room === 'string' ? `room:${frame.room}` : null;
+    case 'chat':
+      return typeof frame.clanId === 'string' ? `clan:${frame.clanId}` : null;
+    case 'subscription_confirmed':
+      return frame.service === 'clan_chat' && frame.status === 'subscribed' ? `clan:${frame.clanId}` : null;
+    default:
+      return null;
+  }
+}
+
+/** The join request with `recover` when a position is known. */
+function withRecover(request, recover) {
+  return recover ? { ...request, recover: { offset: recover.offset, epoch: recover.epoch } } : request;
 }
 
 /** Closes a socket, falling back to a plain close() when the code or reason is refused. */

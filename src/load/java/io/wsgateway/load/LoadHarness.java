@@ -56,7 +56,8 @@ import org.HdrHistogram.Recorder;
  * the harness exits.
  *
  * <p>Parameters ({@code -Dname=value}): {@code load.scenarios} [peers: node, gateway,
- * bare-jetty-core, spring-tomcat; or {@code all}, or a comma list], {@code load.modes}
+ * bare-jetty-core, spring-tomcat; or {@code all}, or a comma list; {@code recovery}
+ * ({@link RecoveryScenario}) only when named], {@code load.modes}
  * [shared,per-core], {@code load.tests} (connect,echo,fanout), {@code load.connections}
  * [15000], {@code load.echo.clients} [50], {@code load.echo.seconds} [15],
  * {@code load.fanout.members} [2000], {@code load.fanout.rates} [20,50],
@@ -218,6 +219,7 @@ public final class LoadHarness {
 				case "spring-tomcat" -> runServer(target, bare(target, "io.wsgateway.load.SpringTomcatServer", List.of()));
 				case "gateway" -> runServer(target, gatewayStarter("load-a", List.of()));
 				case "crossnode" -> crossNode();
+				case "recovery" -> recovery();
 				default -> throw new IllegalArgumentException("unknown scenario target " + target);
 			}
 		}
@@ -336,6 +338,19 @@ public final class LoadHarness {
 			fanout("crossnode", List.of(a, b),
 					List.of(URI.create("ws://127.0.0.1:" + a.port + "/ws"), URI.create("ws://127.0.0.1:" + b.port + "/ws")),
 					this.crossMembers, this.crossRate, this.fanoutSeconds);
+		}
+	}
+
+	/** The {@code recovery} scenario ({@link RecoveryScenario}): one gateway on the redis history store. */
+	private void recovery() throws Exception {
+		print("");
+		String run = Long.toString(System.currentTimeMillis(), 36);
+		try (ServerProcess server = gatewayStarter("recovery", RecoveryScenario.gatewayArgs(run)).start()) {
+			print("[recovery] started " + server);
+			URI uri = URI.create("ws://127.0.0.1:" + server.port + "/ws");
+			RecoveryScenario scenario = new RecoveryScenario(
+					(tokens, listener) -> open(uri, tokens, listener, new TreeMap<>()), LoadHarness::print);
+			this.summary.add(scenario.run(server, tokens(60000, RecoveryScenario.CLIENTS), token("load-publisher")));
 		}
 	}
 

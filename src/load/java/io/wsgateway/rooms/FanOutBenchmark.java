@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.GatewayMetrics;
@@ -33,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * {@code room_message} once, publish on the local bus, deliver the one frame to every
  * member). {@code deliver}: only the delivery loop of an already encoded event.
  * {@code encodePerMember}: what the loop would cost if each member's frame were encoded
- * separately, the design the gateway avoids.
+ * separately, the design the gateway avoids. {@code history}: {@code off}, or {@code memory}
+ * (rooms keep history in the memory store: each broadcast gets an offset, and each delivery
+ * goes through the room's offset order), for the cost history adds to a fan-out (issue 21).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +46,11 @@ public class FanOutBenchmark {
 
 	@Param({ "2000" })
 	public int members;
+
+	@Param({ "off", "memory" })
+	public String history;
+
+	private long offset;
 
 	private MessageCodec codec;
 
@@ -64,10 +73,11 @@ public class FanOutBenchmark {
 		this.codec = new MessageCodec();
 		GatewayMetrics metrics = TestGatewayMetrics.create();
 		LoopbackBus bus = new LoopbackBus();
-		this.hub = TestHubs.hub(bus);
-		this.listener = new RoomEventListener(this.hub, this.codec, metrics);
+		ChannelHistory channels = this.history.equals("memory") ? TestHistories.memory(100, 0) : TestHistories.off();
+		this.hub = TestHubs.hub(bus, channels);
+		this.listener = new RoomEventListener(this.hub, this.codec, metrics, channels);
 		bus.listener = this.listener;
-		this.handler = new BroadcastHandler(bus, this.hub, this.codec, new NodeProperties("jmh"));
+		this.handler = new BroadcastHandler(bus, this.hub, this.codec, new NodeProperties("jmh"), channels);
 		for (int i = 0; i <= this.members; i++) {
 			ClientSession session = LoadSessions.session("user-" + i, new LoadSessions.CountingTransport(), metrics);
 			this.hub.join(RoomFamily.room("load"), session);
@@ -89,7 +99,9 @@ public class FanOutBenchmark {
 
 	@Benchmark
 	public void deliver() {
-		this.listener.onEvent(this.event);
+		// With history, every delivery needs the next offset, or all but the first would be copies.
+		this.listener.onEvent(this.history.equals("memory") ? this.event.withOffset(this.event.body(), ++this.offset, "jmh")
+				: this.event);
 	}
 
 	@Benchmark

@@ -18,6 +18,7 @@ import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
 import io.wsgateway.notifications.Notification;
 import io.wsgateway.presence.ClusterPresence;
 import io.wsgateway.presence.ConnectionInfo;
@@ -78,6 +79,8 @@ class GatewayApiController {
 
 	private final EventBus bus;
 
+	private final ChannelHistory history;
+
 	private final MessageCodec codec;
 
 	private final ClusterPresence presence;
@@ -89,8 +92,9 @@ class GatewayApiController {
 	private final Duration publishTimeout;
 
 	GatewayApiController(EventBus bus, MessageCodec codec, ClusterPresence presence, ConnectionCommands commands,
-			NodeProperties node, BusProperties busProperties) {
+			NodeProperties node, BusProperties busProperties, ChannelHistory history) {
 		this.bus = bus;
+		this.history = history;
 		this.codec = codec;
 		this.presence = presence;
 		this.commands = commands;
@@ -212,7 +216,9 @@ class GatewayApiController {
 	}
 
 	private void publish(String routingKey, String kind, ServerMessage frame) {
-		await(this.bus.publish(new BusEvent(routingKey, kind, this.codec.encode(frame).text(), this.node, null)));
+		// A room's or clan chat's message gets its offset first when the family keeps history.
+		await(this.history.publish(new BusEvent(routingKey, kind, this.codec.encode(frame).text(), this.node, null),
+				this.bus::publish));
 	}
 
 	// Blocking keeps the request on its servlet thread (no async dispatch through the

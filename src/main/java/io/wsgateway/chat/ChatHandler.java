@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
 import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
@@ -55,9 +56,12 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 
 	private final String node;
 
-	ChatHandler(EventBus bus, ChannelHub hub, MessageCodec codec, NodeProperties node) {
+	private final ChannelHistory history;
+
+	ChatHandler(EventBus bus, ChannelHub hub, MessageCodec codec, NodeProperties node, ChannelHistory history) {
 		this.bus = bus;
 		this.hub = hub;
+		this.history = history;
 		this.codec = codec;
 		this.node = node.nodeId();
 	}
@@ -87,7 +91,8 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 		// One broker message for the members on every node and for backends: one outcome for both.
 		BusEvent event = new BusEvent(ClanFamily.CLANS.routingKey(message.clanId()), "chat", frame, this.node,
 				session.id());
-		return this.bus.publishWithBackend(event, ClanFamily.backendKey(message.clanId()))
+		String backendKey = ClanFamily.backendKey(message.clanId());
+		return this.history.publish(event, (stamped) -> this.bus.publishWithBackend(stamped, backendKey))
 			.thenApply((confirmed) -> new ChatMessages.MessageSent(messageId));
 	}
 

@@ -1,6 +1,7 @@
 package io.wsgateway.chat;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -8,6 +9,9 @@ import io.wsgateway.bus.BackendEventBodies;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.history.ChannelHistory;
+import io.wsgateway.history.HistoryFamily;
+import io.wsgateway.hub.Channel;
 import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
@@ -37,10 +41,13 @@ class ClanEventListener implements BusEventListener {
 
 	private final GatewayMetrics metrics;
 
-	ClanEventListener(ChannelHub hub, MessageCodec codec, GatewayMetrics metrics) {
+	private final ChannelHistory history;
+
+	ClanEventListener(ChannelHub hub, MessageCodec codec, GatewayMetrics metrics, ChannelHistory history) {
 		this.hub = hub;
 		this.codec = codec;
 		this.metrics = metrics;
+		this.history = history;
 	}
 
 	@Override
@@ -57,7 +64,15 @@ class ClanEventListener implements BusEventListener {
 		boolean typing = "typing".equals(event.kind());
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), typing ? "typing" : "chat")
 				: this.codec.encode(fromBackend(clanId, event.body()));
-		int sent = this.hub.deliver(ClanFamily.clan(clanId), frame, event.excludeConnection());
+		Channel channel = ClanFamily.clan(clanId);
+		int sent;
+		if (!typing && this.history.enabled(HistoryFamily.CLANS)) {
+			sent = this.history.deliver(HistoryFamily.CLANS, clanId, event, frame, this.hub.members(channel),
+					this.hub::deliver);
+		}
+		else {
+			sent = this.hub.deliver(channel, frame, event.excludeConnection());
+		}
 		this.metrics.busDelivered(typing ? GatewayMetrics.BusKind.TYPING : GatewayMetrics.BusKind.CHAT);
 		return sent;
 	}

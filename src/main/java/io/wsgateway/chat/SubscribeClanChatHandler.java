@@ -2,8 +2,13 @@ package io.wsgateway.chat;
 
 import java.util.concurrent.CompletionStage;
 
+import io.wsgateway.history.HistoryFamily;
+import io.wsgateway.history.Recover;
+import io.wsgateway.history.Recoveries;
+import io.wsgateway.hub.Channel;
 import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.ErrorCode;
+import io.wsgateway.protocol.FollowedReply;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
 import io.wsgateway.protocol.MessageHandler;
@@ -12,24 +17,30 @@ import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.session.ClientSession;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
 
 /**
  * {@code subscribe_clan_chat {clanId}} → {@code subscription_confirmed}; {@code forbidden}
- * unless the clan is in the token's {@code clans} claim.
+ * unless the clan is in the token's {@code clans} claim. When clan chats keep history the
+ * reply carries the chat's {@code offset} and {@code epoch}, and {@code recover {offset,
+ * epoch}} replays what the connection missed right after it ({@link Recoveries}).
  */
 @Component
 class SubscribeClanChatHandler implements MessageHandler<SubscribeClanChatHandler.SubscribeClanChat> {
 
 	record SubscribeClanChat(@NotNull(message = "is required") @Pattern(regexp = Identifiers.PATTERN,
-			message = Identifiers.MESSAGE) String clanId) {
+			message = Identifiers.MESSAGE) String clanId, JsonNode recover) {
 	}
 
 	private final ChannelHub hub;
 
-	SubscribeClanChatHandler(ChannelHub hub) {
+	private final Recoveries recoveries;
+
+	SubscribeClanChatHandler(ChannelHub hub, Recoveries recoveries) {
 		this.hub = hub;
+		this.recoveries = recoveries;
 	}
 
 	@Override
@@ -47,9 +58,13 @@ class SubscribeClanChatHandler implements MessageHandler<SubscribeClanChatHandle
 		if (!session.identity().clans().contains(message.clanId())) {
 			throw new GatewayException(ErrorCode.FORBIDDEN, "not a member of clan '" + message.clanId() + "'");
 		}
-		this.hub.join(ClanFamily.clan(message.clanId()), session);
-		return MessageHandler.reply(new SubscriptionConfirmed(ClanFamily.SERVICE, message.clanId(),
-				SubscriptionConfirmed.SUBSCRIBED));
+		Channel clan = ClanFamily.clan(message.clanId());
+		Recover recover = Recover.of(message.recover());
+		Recoveries.Joined joined = this.recoveries.join(HistoryFamily.CLANS, message.clanId(), session, recover,
+				() -> this.hub.join(clan, session), () -> this.hub.leave(clan, session));
+		SubscriptionConfirmed confirmed = new SubscriptionConfirmed(ClanFamily.SERVICE, message.clanId(),
+				SubscriptionConfirmed.SUBSCRIBED, joined.offset(), joined.epoch(), joined.recovered());
+		return MessageHandler.reply(new FollowedReply(confirmed, joined.afterReply()));
 	}
 
 }

@@ -39,9 +39,12 @@ public class ChannelHub implements SessionEvents {
 
 	private final FanOut fanOut;
 
-	ChannelHub(EventBus bus, FanOut fanOut) {
+	private final List<ChannelListener> listeners;
+
+	ChannelHub(EventBus bus, FanOut fanOut, List<ChannelListener> listeners) {
 		this.bus = bus;
 		this.fanOut = fanOut;
+		this.listeners = List.copyOf(listeners);
 	}
 
 	/**
@@ -77,14 +80,19 @@ public class ChannelHub implements SessionEvents {
 			was[0] = joined.remove(channel);
 			return joined.isEmpty() ? null : joined;
 		});
+		boolean[] closed = new boolean[1];
 		this.members.computeIfPresent(channel, (key, current) -> {
 			current.remove(session);
 			if (current.isEmpty()) {
 				key.family().unbind(this.bus, key.name());
+				closed[0] = true;
 				return null;
 			}
 			return current;
 		});
+		if (closed[0]) {
+			this.listeners.forEach((listener) -> listener.channelClosed(channel));
+		}
 		return was[0];
 	}
 
@@ -92,6 +100,19 @@ public class ChannelHub implements SessionEvents {
 	public boolean isMember(Channel channel, ClientSession session) {
 		Set<Channel> joined = this.channels.get(session);
 		return joined != null && joined.contains(channel);
+	}
+
+	/** Returns whether the session is in the channel of that family and name. */
+	public boolean isMember(ClientSession session, String familyId, String name) {
+		Set<Channel> joined = this.channels.get(session);
+		if (joined != null) {
+			for (Channel channel : joined) {
+				if (channel.is(familyId) && channel.name().equals(name)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** Returns the channel's local members (a live view), empty if it has none here. */
@@ -155,12 +176,14 @@ public class ChannelHub implements SessionEvents {
 	}
 
 	/**
-	 * Sends one encoded frame to the given sessions, as {@link #deliver} does: for a global
-	 * broadcast, whose audience is every session of the node rather than a channel's.
+	 * Sends one encoded frame to the given sessions except the connection {@code excluded}
+	 * ({@code null} for none), as {@link #deliver(Channel, OutboundFrame, String)} does: for
+	 * a global broadcast, whose audience is every session of the node, and for a history's
+	 * delivery in offset order, which picks the members itself.
 	 * @return the number of sessions
 	 */
-	public int deliver(Collection<ClientSession> sessions, OutboundFrame frame) {
-		this.fanOut.deliver(sessions, frame, null);
+	public int deliver(Collection<ClientSession> sessions, OutboundFrame frame, String excluded) {
+		this.fanOut.deliver(sessions, frame, excluded);
 		return sessions.size();
 	}
 

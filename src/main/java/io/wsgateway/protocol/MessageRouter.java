@@ -173,6 +173,10 @@ public class MessageRouter implements InboundMessageHandler {
 			if (failure != null) {
 				replyFailed(session, handler.type(), id, failure);
 			}
+			else if (result instanceof FollowedReply followed) {
+				session.send(this.codec.encode(followed.reply(), id));
+				followed.then().run();
+			}
 			else if (result != null) {
 				session.send(this.codec.encode(result, id));
 			}

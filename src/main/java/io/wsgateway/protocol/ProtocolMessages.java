@@ -52,15 +52,24 @@ public final class ProtocolMessages {
 	 * @param service {@code notifications} or {@code clan_chat}
 	 * @param clanId the clan, for {@code clan_chat} only
 	 * @param status {@code subscribed} or {@code unsubscribed}
+	 * @param offset a clan chat's current offset when it keeps history, else {@code null}
+	 * @param epoch the epoch of {@code offset}, else {@code null}
+	 * @param recovered whether a {@code recover} was honoured, {@code null} without one
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record SubscriptionConfirmed(String service, String clanId, String status) implements ServerMessage {
+	public record SubscriptionConfirmed(String service, String clanId, String status, Long offset, String epoch,
+			Boolean recovered) implements ServerMessage {
 
 		/** The {@code status} after subscribing. */
 		public static final String SUBSCRIBED = "subscribed";
 
 		/** The {@code status} after unsubscribing. */
 		public static final String UNSUBSCRIBED = "unsubscribed";
+
+		/** A confirmation without history fields. */
+		public SubscriptionConfirmed(String service, String clanId, String status) {
+			this(service, clanId, status, null, null, null);
+		}
 
 		@Override
 		public String type() {

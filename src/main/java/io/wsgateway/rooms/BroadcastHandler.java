@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import io.wsgateway.NodeProperties;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.history.ChannelHistory;
 import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
@@ -43,9 +44,12 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 
 	private final String node;
 
-	BroadcastHandler(EventBus bus, ChannelHub hub, MessageCodec codec, NodeProperties node) {
+	private final ChannelHistory history;
+
+	BroadcastHandler(EventBus bus, ChannelHub hub, MessageCodec codec, NodeProperties node, ChannelHistory history) {
 		this.bus = bus;
 		this.hub = hub;
+		this.history = history;
 		this.codec = codec;
 		this.node = node.nodeId();
 	}
@@ -80,7 +84,8 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 				.text();
 			event = new BusEvent(RoomFamily.ROOMS.routingKey(message.room()), "room", frame, this.node, session.id());
 		}
-		return this.bus.publish(event).thenApply((published) -> null);
+		// A room's message gets its offset first when the room keeps history.
+		return this.history.publish(event, this.bus::publish).thenApply((published) -> null);
 	}
 
 }

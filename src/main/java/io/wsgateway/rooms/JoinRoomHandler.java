@@ -4,7 +4,11 @@ import java.util.concurrent.CompletionStage;
 
 import io.wsgateway.hub.Channel;
 import io.wsgateway.hub.ChannelHub;
+import io.wsgateway.history.HistoryFamily;
+import io.wsgateway.history.Recover;
+import io.wsgateway.history.Recoveries;
 import io.wsgateway.presence.ClusterPresence;
+import io.wsgateway.protocol.FollowedReply;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import io.wsgateway.protocol.Identifiers;
@@ -14,6 +18,7 @@ import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.session.ClientSession;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
 
@@ -24,13 +29,15 @@ import org.springframework.stereotype.Component;
  * leave the room. A connection is a member of at most
  * {@code gateway.limits.max-rooms-per-connection} rooms: a join beyond it is answered
  * {@code limit_exceeded} and changes nothing, while joining a room it is already in still
- * succeeds.
+ * succeeds. When rooms keep history the reply carries the room's {@code offset} and
+ * {@code epoch}, and {@code recover {offset, epoch}} replays what the connection missed
+ * right after it ({@link Recoveries}).
  */
 @Component
 class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 
 	record JoinRoom(@NotNull(message = "is required") @Pattern(regexp = Identifiers.PATTERN,
-			message = Identifiers.MESSAGE) String room, Boolean presence) {
+			message = Identifiers.MESSAGE) String room, Boolean presence, JsonNode recover) {
 	}
 
 	private final ChannelHub hub;
@@ -39,10 +46,13 @@ class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 
 	private final int maxRooms;
 
-	JoinRoomHandler(ChannelHub hub, ClusterPresence presence, LimitsProperties limits) {
+	private final Recoveries recoveries;
+
+	JoinRoomHandler(ChannelHub hub, ClusterPresence presence, LimitsProperties limits, Recoveries recoveries) {
 		this.hub = hub;
 		this.presence = presence;
 		this.maxRooms = limits.maxRoomsPerConnection();
+		this.recoveries = recoveries;
 	}
 
 	@Override
@@ -63,10 +73,15 @@ class JoinRoomHandler implements MessageHandler<JoinRoomHandler.JoinRoom> {
 			throw new GatewayException(ErrorCode.LIMIT_EXCEEDED,
 					"a connection may be in at most " + this.maxRooms + " rooms; leave one first");
 		}
-		int members = this.hub.join(room, session);
+		Recover recover = Recover.of(message.recover());
+		int[] members = new int[1];
+		Recoveries.Joined joined = this.recoveries.join(HistoryFamily.ROOMS, message.room(), session, recover,
+				() -> members[0] = this.hub.join(room, session),
+				() -> this.hub.leave(room, session));
 		this.presence.joined(session, message.room(), Boolean.TRUE.equals(message.presence()));
-		return MessageHandler
-			.reply(new RoomMessages.RoomJoined(message.room(), members + this.presence.remoteMembers(message.room())));
+		return MessageHandler.reply(new FollowedReply(new RoomMessages.RoomJoined(message.room(),
+				members[0] + this.presence.remoteMembers(message.room()), joined.offset(), joined.epoch(),
+				joined.recovered()), joined.afterReply()));
 	}
 
 }

@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.history.ChannelHistory;
+import io.wsgateway.history.HistoryFamily;
+import io.wsgateway.hub.Channel;
 import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.Identifiers;
@@ -18,7 +21,9 @@ import org.springframework.stereotype.Component;
  * Delivers {@code room.<room>} events to the room's members on this node as
  * {@code room_message}, one encoded frame for all of them. A gateway's event skips the
  * sending connection. A backend's body is {@code {"payload": …, "from": "…"}} ({@code from}
- * defaults to {@code system}); a body without {@code payload} is the payload itself.
+ * defaults to {@code system}); a body without {@code payload} is the payload itself. When
+ * rooms keep history, delivery goes through {@link ChannelHistory}: in offset order, once,
+ * gaps filled.
  */
 @Component
 class RoomEventListener implements BusEventListener {
@@ -31,10 +36,13 @@ class RoomEventListener implements BusEventListener {
 
 	private final GatewayMetrics metrics;
 
-	RoomEventListener(ChannelHub hub, MessageCodec codec, GatewayMetrics metrics) {
+	private final ChannelHistory history;
+
+	RoomEventListener(ChannelHub hub, MessageCodec codec, GatewayMetrics metrics, ChannelHistory history) {
 		this.hub = hub;
 		this.codec = codec;
 		this.metrics = metrics;
+		this.history = history;
 	}
 
 	@Override
@@ -50,9 +58,17 @@ class RoomEventListener implements BusEventListener {
 		}
 		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "room_message")
 				: this.codec.encode(fromBackend(room, event.body()));
-		int members = this.hub.deliver(RoomFamily.room(room), frame, event.excludeConnection());
+		Channel channel = RoomFamily.room(room);
+		int addressed;
+		if (this.history.enabled(HistoryFamily.ROOMS)) {
+			addressed = this.history.deliver(HistoryFamily.ROOMS, room, event, frame, this.hub.members(channel),
+					this.hub::deliver);
+		}
+		else {
+			addressed = this.hub.deliver(channel, frame, event.excludeConnection());
+		}
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);
-		return members;
+		return addressed;
 	}
 
 	private RoomMessages.RoomMessage fromBackend(String room, String body) {

@@ -2,6 +2,7 @@ package io.wsgateway.rooms;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.wsgateway.protocol.ServerMessage;
 import tools.jackson.databind.JsonNode;
 
@@ -17,8 +18,13 @@ public final class RoomMessages {
 	private RoomMessages() {
 	}
 
-	/** {@code members}: the room's member connections on every node (the other nodes' as presence last heard). */
-	record RoomJoined(String room, int members) implements ServerMessage {
+	/**
+	 * {@code members}: the room's member connections on every node (the other nodes' as
+	 * presence last heard). With history: the room's current {@code offset} and
+	 * {@code epoch}, and {@code recovered} when the join asked to {@code recover}.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record RoomJoined(String room, int members, Long offset, String epoch, Boolean recovered) implements ServerMessage {
 
 		@Override
 		public String type() {

@@ -1,5 +1,6 @@
 package io.wsgateway.chat;
 
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.hub.ChannelHub;
@@ -25,7 +26,7 @@ class ClanEventListenerTests {
 	private final ChannelHub hub = TestHubs.hub(RecordingEventBus.fake());
 
 	private final ClanEventListener listener = new ClanEventListener(this.hub, this.codec,
-			TestGatewayMetrics.create());
+			TestGatewayMetrics.create(), TestHistories.off());
 
 	private final FakeTransport senderTransport = new FakeTransport();
 

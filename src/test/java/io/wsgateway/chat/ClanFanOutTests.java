@@ -1,5 +1,6 @@
 package io.wsgateway.chat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -8,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.wsgateway.bus.BusEvent;
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.TestGatewayMetrics;
@@ -19,6 +21,7 @@ import io.wsgateway.testsupport.RecordingEventBus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A clan of 2,000 subscribers goes through the hub's parallel fan-out, as a room does: four
@@ -36,7 +39,7 @@ class ClanFanOutTests {
 	private final ChannelHub hub = TestHubs.parallelHub(RecordingEventBus.fake(), 2, 8);
 
 	private final ClanEventListener listener = new ClanEventListener(this.hub, new MessageCodec(),
-			TestGatewayMetrics.create());
+			TestGatewayMetrics.create(), TestHistories.off());
 
 	@Test
 	void deliversEveryChatOnceInEachSendersOrderToTwoThousandSubscribers() throws Exception {
@@ -75,6 +78,15 @@ class ClanFanOutTests {
 			threads.shutdown();
 		}
 
+		// The helper thread may still be delivering its share when the senders return.
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			for (int i = 0; i < SUBSCRIBERS; i++) {
+				if (transports.get(i).texts().size() < ((i < SENDERS) ? SENDERS - 1 : SENDERS) * PER_SENDER) {
+					return false;
+				}
+			}
+			return true;
+		});
 		for (int i = 0; i < SUBSCRIBERS; i++) {
 			List<String> received = transports.get(i).texts();
 			for (int s = 0; s < SENDERS; s++) {
@@ -91,6 +103,8 @@ class ClanFanOutTests {
 				}
 				assertThat(fromSender).as("subscriber %d from sender %d", i, s).containsExactlyElementsOf(expected);
 			}
+			assertThat(received).as("subscriber %d, nothing else", i)
+				.hasSize(((i < SENDERS) ? SENDERS - 1 : SENDERS) * PER_SENDER);
 		}
 	}
 

@@ -1,5 +1,8 @@
 package io.wsgateway.hub;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
 import io.wsgateway.session.OutboundFrame;
@@ -55,7 +58,9 @@ class ChannelHubTests {
 
 	private final RecordingEventBus bus = RecordingEventBus.fake();
 
-	private final ChannelHub rooms = new ChannelHub(this.bus, new FanOut(1, 1));
+	private final List<Channel> closedChannels = new ArrayList<>();
+
+	private final ChannelHub rooms = new ChannelHub(this.bus, new FanOut(1, 1), List.of(this.closedChannels::add));
 
 	private final ClientSession alice = TestSessions.session("alice", new FakeTransport());
 
@@ -91,8 +96,10 @@ class ChannelHubTests {
 		assertThat(this.bus.bindingCalls()).containsExactly("bind room.lobby");
 		assertThat(this.rooms.members(LOBBY)).containsExactly(this.bob);
 
+		assertThat(this.closedChannels).isEmpty();
 		this.rooms.leave(LOBBY, this.bob);
 		assertThat(this.bus.bindingCalls()).containsExactly("bind room.lobby", "unbind room.lobby");
+		assertThat(this.closedChannels).containsExactly(LOBBY);
 		assertThat(this.rooms.members(LOBBY)).isEmpty();
 		assertThat(this.rooms.sizes(Channel.ROOM)).isEmpty();
 		assertThat(this.rooms.channelsOf(this.alice, Channel.ROOM)).isEmpty();
@@ -180,6 +187,9 @@ class ChannelHubTests {
 		assertThat(this.rooms.leave(new Channel(CLANS, "lobby"), this.alice)).isTrue();
 		assertThat(this.rooms.leave(new Channel(CLANS, "lobby"), this.alice)).isFalse();
 		assertThat(this.rooms.isMember(LOBBY, this.alice)).isTrue();
+		assertThat(this.rooms.isMember(this.alice, Channel.ROOM, "lobby")).isTrue();
+		assertThat(this.rooms.isMember(this.alice, Channel.CLAN, "lobby")).isFalse();
+		assertThat(this.closedChannels).containsExactly(new Channel(CLANS, "lobby"));
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package io.wsgateway.hub;
 
+import java.util.List;
+
 import io.wsgateway.bus.EventBus;
 
 /** Hubs for the unit tests of the feature packages, which cannot reach the hub's constructor. */
@@ -8,9 +10,12 @@ public final class TestHubs {
 	private TestHubs() {
 	}
 
-	/** Returns a hub on the bus that delivers on the calling thread, as with {@code fan-out-threads=1}. */
-	public static ChannelHub hub(EventBus bus) {
-		return new ChannelHub(bus, new FanOut(1, 1));
+	/**
+	 * Returns a hub on the bus that delivers on the calling thread, as with
+	 * {@code fan-out-threads=1}, and tells the listeners of closed channels.
+	 */
+	public static ChannelHub hub(EventBus bus, ChannelListener... listeners) {
+		return new ChannelHub(bus, new FanOut(1, 1), List.of(listeners));
 	}
 
 	/**
@@ -19,7 +24,7 @@ public final class TestHubs {
 	 * application's does with {@code gateway.rooms.fan-out-threads}.
 	 */
 	public static ChannelHub parallelHub(EventBus bus, int threads, int backlog) {
-		return new ChannelHub(bus, new FanOut(threads, backlog));
+		return new ChannelHub(bus, new FanOut(threads, backlog), List.of());
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.wsgateway.rooms;
 
+import io.wsgateway.history.TestHistories;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.hub.ChannelHub;
@@ -27,7 +28,7 @@ class RoomEventListenerTests {
 	private final ChannelHub hub = TestHubs.hub(RecordingEventBus.fake());
 
 	private final RoomEventListener listener = new RoomEventListener(this.hub, this.codec,
-			TestGatewayMetrics.create());
+			TestGatewayMetrics.create(), TestHistories.off());
 
 	private final FakeTransport aliceTransport = new FakeTransport();
 

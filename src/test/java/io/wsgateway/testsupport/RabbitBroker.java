@@ -64,9 +64,10 @@ public record RabbitBroker(String host, int port, String username, String passwo
 	 * Runs {@code rabbitmqctl} on the broker's node, for fault tests: the node named by
 	 * {@code GATEWAY_TEST_RABBITMQCTL_NODE} (for a second, private broker beside a shared
 	 * one), else rabbitmqctl's default node.
+	 * @return what it printed
 	 * @throws IllegalStateException if it fails or takes more than a minute
 	 */
-	public static void ctl(String... arguments) {
+	public static String ctl(String... arguments) {
 		List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
 		String node = System.getenv(CTL_NODE_VARIABLE);
 		if (node != null && !node.isBlank()) {
@@ -81,6 +82,7 @@ public record RabbitBroker(String host, int port, String username, String passwo
 				process.destroy();
 				throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
 			}
+			return output;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(String.join(" ", command) + " failed", ex);
@@ -89,6 +91,23 @@ public record RabbitBroker(String host, int port, String username, String passwo
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(String.join(" ", command) + " interrupted", ex);
 		}
+	}
+
+	/**
+	 * Closes one client connection on the broker, the one whose client side has this local
+	 * port, as the broker does when it drops a connection: for fault tests that must not
+	 * disturb other connections.
+	 * @throws IllegalStateException if no such connection exists
+	 */
+	public static void closeConnection(int localPort, String reason) {
+		for (String line : ctl("list_connections", "pid", "peer_port", "-q").split("\\R")) {
+			String[] fields = line.trim().split("\\s+");
+			if (fields.length == 2 && fields[1].equals(Integer.toString(localPort))) {
+				ctl("close_connection", fields[0], reason);
+				return;
+			}
+		}
+		throw new IllegalStateException("no broker connection from local port " + localPort);
 	}
 
 	private static RabbitBroker find() {

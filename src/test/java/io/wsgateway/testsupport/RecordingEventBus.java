@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Bean;
  * local bus otherwise drops without a trace.
  * <pre>{@code
  * RecordingEventBus bus = RecordingEventBus.fake();
- * RoomRegistry rooms = new RoomRegistry(bus);
+ * RoomRegistry rooms = new RoomRegistry(bus, TestHistories.off());
  * rooms.join("lobby", session);
  * assertThat(bus.bindingCalls()).containsExactly("bind room.lobby");
  * }</pre>

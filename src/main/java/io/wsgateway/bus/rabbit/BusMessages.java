@@ -32,6 +32,12 @@ final class BusMessages {
 	 */
 	static final String EVENT_KEY = "x-gateway-key";
 
+	/** The event's offset in its channel's history, when it has one (PROTOCOL.md section 10). */
+	static final String OFFSET = "x-gateway-offset";
+
+	/** The epoch of {@link #OFFSET}. */
+	static final String EPOCH = "x-gateway-epoch";
+
 	static final int TRANSIENT = 1;
 
 	static final int PERSISTENT = 2;
@@ -50,6 +56,10 @@ final class BusMessages {
 		}
 		if (event.excludeConnection() != null) {
 			headers.put(EXCLUDE, event.excludeConnection());
+		}
+		if (event.offset() > 0) {
+			headers.put(OFFSET, event.offset());
+			headers.put(EPOCH, event.epoch());
 		}
 		return headers;
 	}
@@ -76,9 +86,11 @@ final class BusMessages {
 				routingKey = routingKey.substring(routingKeyPrefix.length());
 			}
 		}
+		Object offset = properties.getHeader(OFFSET);
 		return new BusEvent(routingKey, header(properties, KIND),
 				new String(message.getBody(), StandardCharsets.UTF_8), header(properties, ORIGIN),
-				header(properties, EXCLUDE));
+				header(properties, EXCLUDE), (offset instanceof Number number) ? number.longValue() : 0,
+				header(properties, EPOCH), properties.getMessageId());
 	}
 
 	/** Returns the message's {@link #SEQUENCE}, or -1 without one (a backend's). */
