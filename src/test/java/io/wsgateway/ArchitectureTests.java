@@ -5,6 +5,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.freeze.FreezingArchRule.freeze;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -39,20 +43,23 @@ class ArchitectureTests {
 
 	// protocol is left out while its router's metering moves out of it (issue 20)
 	@ArchTest
-	static final ArchRule sessionAndHandshakeNeverImportOps = noClasses().that()
-		.resideInAnyPackage("io.wsgateway.session..", "io.wsgateway.handshake..", "io.wsgateway.hub..")
+	static final ArchRule coreNeverImportsOps = noClasses().that()
+		.resideInAnyPackage("io.wsgateway.session..", "io.wsgateway.handshake..", "io.wsgateway.hub..",
+				"io.wsgateway.bus..")
 		.should()
 		.dependOnClassesThat()
 		.resideInAPackage("io.wsgateway.ops..")
-		.because("metering and health wrap the core's contracts from outside (issue 20)");
+		.because("metering and health wrap the core's contracts from outside, or implement a contract of the core"
+				+ " (BusMetering) (issue 20)");
 
 	@ArchTest
-	static final ArchRule busNeverImportsOps = freeze(noClasses().that()
-		.resideInAPackage("io.wsgateway.bus..")
+	static final ArchRule theEndpointIsASpringWebSocketHandler = classes().that()
+		.haveFullyQualifiedName("io.wsgateway.session.GatewayWebSocketHandler")
 		.should()
-		.dependOnClassesThat()
-		.resideInAPackage("io.wsgateway.ops..")
-		.because("metering wraps the bus's contract from outside (issue 20)"));
+		.beAssignableTo(WebSocketHandler.class)
+		.andShould()
+		.beAnnotatedWith(Component.class)
+		.because("the /ws endpoint is a Spring WebSocketHandler bean, which WebSocketHandlerDecorators wrap");
 
 	@ArchTest
 	static final ArchRule onlyTheRabbitBusImportsSpringAmqp = noClasses().that()

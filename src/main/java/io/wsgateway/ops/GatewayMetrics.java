@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wsgateway.bus.BusMetering;
 import io.wsgateway.handshake.HandshakeEvents;
 import io.wsgateway.handshake.HandshakeOutcome;
 import io.wsgateway.handshake.PendingConnections;
@@ -32,7 +33,7 @@ import org.springframework.web.socket.CloseStatus;
  * a handler exists for them, everything else is {@code unknown}.
  */
 @Component
-public class GatewayMetrics implements SessionEvents, HandshakeEvents {
+public class GatewayMetrics implements SessionEvents, HandshakeEvents, BusMetering {
 
 	static final String UNKNOWN = "unknown";
 
@@ -173,32 +174,36 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents {
 		timer.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** Counts an event published to the bus. */
-	public void busPublished(BusKind kind) {
-		this.busPublished.get(kind).increment();
-	}
-
 	/** Counts an event from the bus delivered to this node's sessions. */
 	public void busDelivered(BusKind kind) {
 		this.busDelivered.get(kind).increment();
 	}
 
+	/** Counts an event published to the bus, by its kind ({@link BusKind#of}). */
+	@Override
+	public void published(String kindOrKey) {
+		this.busPublished.get(BusKind.of(kindOrKey)).increment();
+	}
+
 	/** Records a bus round trip. */
-	public void busRoundtrip(long nanos) {
+	@Override
+	public void roundtrip(long nanos) {
 		this.busRoundtrip.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
+	/** Counts an unreadable event from the broker. */
+	@Override
+	public void malformed() {
+		this.busMalformed.increment();
+	}
+
 	/** Registers {@code gateway.bus.connected}: 1 while the broker connection is open, else 0. */
-	public void busConnected(BooleanSupplier connected) {
+	@Override
+	public void connection(BooleanSupplier connected) {
 		Gauge.builder("gateway.bus.connected", connected, (state) -> state.getAsBoolean() ? 1 : 0)
 			.description("1 while this node's RabbitMQ connection is open, 0 otherwise")
 			.strongReference(true)
 			.register(this.registry);
-	}
-
-	/** Counts an unreadable event from the broker. */
-	public void busMalformed() {
-		this.busMalformed.increment();
 	}
 
 	/** Returns handshakes with this outcome since start. */

@@ -3,10 +3,10 @@ package io.wsgateway.bus.local;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.BusEvent;
+import io.wsgateway.bus.BusMetering;
+import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.EventDispatcher;
-import io.wsgateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +28,16 @@ class LocalEventBus implements EventBus {
 
 	private final EventDispatcher dispatcher;
 
-	private final GatewayMetrics metrics;
+	private final BusMetering metering;
 
-	LocalEventBus(EventDispatcher dispatcher, GatewayMetrics metrics) {
+	LocalEventBus(EventDispatcher dispatcher, BusMetering metering) {
 		this.dispatcher = dispatcher;
-		this.metrics = metrics;
+		this.metering = metering;
 	}
 
 	@Override
 	public CompletionStage<Void> publish(BusEvent event) {
-		this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
+		this.metering.published(event.kind());
 		this.dispatcher.dispatch(event);
 		return DONE;
 	}

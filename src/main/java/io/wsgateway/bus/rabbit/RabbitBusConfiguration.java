@@ -4,10 +4,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wsgateway.NodeIdentity;
+import io.wsgateway.bus.BusMetering;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.BusTracing;
 import io.wsgateway.bus.EventDispatcher;
-import io.wsgateway.ops.GatewayMetrics;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -40,7 +40,7 @@ class RabbitBusConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	RabbitEventBus rabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher,
-			GatewayMetrics metrics, BusFaultMeters faults, BusProperties properties, NodeIdentity node,
+			BusMetering metering, BusFaultMeters faults, BusProperties properties, NodeIdentity node,
 			ObjectProvider<BusTracing> tracing) {
 		CircuitBreaker circuitBreaker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(CIRCUIT_WINDOW)
@@ -49,9 +49,9 @@ class RabbitBusConfiguration {
 			.waitDurationInOpenState(properties.circuitOpenDuration())
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build());
-		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metrics, faults, circuitBreaker,
+		RabbitEventBus bus = new RabbitEventBus(connectionFactory, dispatcher, metering, faults, circuitBreaker,
 				properties, node, tracing.getIfAvailable(() -> BusTracing.OFF));
-		metrics.busConnected(bus::isBrokerConnected);
+		metering.connection(bus::isBrokerConnected);
 		faults.gauge("queue.depth", "Messages waiting in this node's queue (-1 while the broker cannot say)", bus,
 				RabbitEventBus::queueDepth);
 		faults.gauge("awaiting.outcome", "Publishes of this node sent and not yet confirmed, or to be sent again",

@@ -15,12 +15,12 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.wsgateway.NodeIdentity;
 import io.wsgateway.bus.BusEvent;
+import io.wsgateway.bus.BusMetering;
 import io.wsgateway.bus.BusProperties;
 import io.wsgateway.bus.BusTracing;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.bus.MalformedEventException;
-import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.ErrorCode;
 import io.wsgateway.protocol.GatewayException;
 import org.slf4j.Logger;
@@ -53,7 +53,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	private final EventDispatcher dispatcher;
 
-	private final GatewayMetrics metrics;
+	private final BusMetering metering;
 
 	private final BusFaultMeters faults;
 
@@ -77,11 +77,11 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 
 	private volatile boolean connected;
 
-	RabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher, GatewayMetrics metrics,
+	RabbitEventBus(ConnectionFactory connectionFactory, EventDispatcher dispatcher, BusMetering metering,
 			BusFaultMeters faults, CircuitBreaker circuitBreaker, BusProperties properties, NodeIdentity node,
 			BusTracing tracing) {
 		this.dispatcher = dispatcher;
-		this.metrics = metrics;
+		this.metering = metering;
 		this.faults = faults;
 		this.circuitBreaker = circuitBreaker;
 		this.properties = properties;
@@ -109,7 +109,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	@Override
 	public CompletionStage<Void> publish(BusEvent event) {
 		return guarded(() -> {
-			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
+			this.metering.published(event.kind());
 			BusTracing.Publish trace = this.tracing.publishing(this.properties.exchange(), event.routingKey());
 			return trace.watch(this.publisher.publish(this.properties.exchange(),
 					this.queue.onBroker(event.routingKey()), trace.headers(BusMessages.headers(event, this.instanceId)),
@@ -121,7 +121,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	@Override
 	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
 		return guarded(() -> {
-			this.metrics.busPublished(GatewayMetrics.BusKind.of(event.kind()));
+			this.metering.published(event.kind());
 			Map<String, Object> headers = BusMessages.headers(event, this.instanceId);
 			headers.put(BusMessages.EVENT_KEY, event.routingKey());
 			BusTracing.Publish trace = this.tracing.publishing(this.properties.clientExchange(), backendRoutingKey);
@@ -136,7 +136,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	@Override
 	public CompletionStage<Void> publishToBackend(String routingKey, String json) {
 		return guarded(() -> {
-			this.metrics.busPublished(GatewayMetrics.BusKind.of(routingKey));
+			this.metering.published(routingKey);
 			BusTracing.Publish trace = this.tracing.publishing(this.properties.clientExchange(), routingKey);
 			return trace.watch(this.publisher.publish(this.properties.clientExchange(), this.queue.onBroker(routingKey),
 					trace.headers(new HashMap<>(2)), BusMessages.properties(BusMessages.PERSISTENT),
@@ -246,7 +246,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			malformed(event, ex.getMessage());
 		}
 		catch (RuntimeException ex) {
-			this.metrics.busMalformed();
+			this.metering.malformed();
 			logger.error("Delivering the event for {} failed", event.routingKey(), ex);
 		}
 	}
@@ -270,7 +270,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	}
 
 	private void malformed(BusEvent event, String why) {
-		this.metrics.busMalformed();
+		this.metering.malformed();
 		logger.warn("Dropped a malformed event for routing key {}: {}", event.routingKey(), why);
 	}
 
@@ -283,7 +283,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 			long elapsed = System.nanoTime() - start;
 			if (failure == null) {
 				this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-				this.metrics.busRoundtrip(elapsed);
+				this.metering.roundtrip(elapsed);
 				return null;
 			}
 			if (failure instanceof Outgoing.UnroutableException) {
