@@ -19,38 +19,9 @@ import static org.assertj.core.api.Assertions.entry;
 /** Membership, binding on the first and last local member, and the join that races a close. */
 class ChannelHubTests {
 
-	private static final ChannelFamily ROOMS = new ChannelFamily() {
+	private static final ChannelFamily ROOMS = TestHubs.family(Channel.ROOM, "room.", null);
 
-		@Override
-		public String id() {
-			return Channel.ROOM;
-		}
-
-		@Override
-		public String keyPrefix() {
-			return "room.";
-		}
-
-	};
-
-	private static final ChannelFamily CLANS = new ChannelFamily() {
-
-		@Override
-		public String id() {
-			return Channel.CLAN;
-		}
-
-		@Override
-		public String keyPrefix() {
-			return "chat.clan.";
-		}
-
-		@Override
-		public String subscription(String name) {
-			return "clan_chat:" + name;
-		}
-
-	};
+	private static final ChannelFamily CLANS = TestHubs.family(Channel.CLAN, "chat.clan.", "clan_chat:");
 
 	private static final Channel LOBBY = new Channel(ROOMS, "lobby");
 

@@ -27,4 +27,29 @@ public final class TestHubs {
 		return new ChannelHub(bus, new FanOut(threads, backlog), List.of());
 	}
 
+	/**
+	 * Returns a channel family with this id and key prefix whose channels show in
+	 * {@code status} as {@code subscriptionPrefix + name}, or not at all when it is {@code null}.
+	 */
+	public static ChannelFamily family(String id, String keyPrefix, String subscriptionPrefix) {
+		return new ChannelFamily() {
+
+			@Override
+			public String id() {
+				return id;
+			}
+
+			@Override
+			public String keyPrefix() {
+				return keyPrefix;
+			}
+
+			@Override
+			public String subscription(String name) {
+				return (subscriptionPrefix != null) ? subscriptionPrefix + name : null;
+			}
+
+		};
+	}
+
 }

@@ -16,24 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NotificationSubscriptionsTests {
 
-	private static final ChannelFamily CLANS = new ChannelFamily() {
-
-		@Override
-		public String id() {
-			return Channel.CLAN;
-		}
-
-		@Override
-		public String keyPrefix() {
-			return "chat.clan.";
-		}
-
-		@Override
-		public String subscription(String name) {
-			return "clan_chat:" + name;
-		}
-
-	};
+	private static final ChannelFamily CLANS = TestHubs.family(Channel.CLAN, "chat.clan.", "clan_chat:");
 
 	private final RecordingEventBus bus = RecordingEventBus.fake();
 

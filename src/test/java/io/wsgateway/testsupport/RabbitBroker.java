@@ -1,18 +1,12 @@
 package io.wsgateway.testsupport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 
 /**
@@ -119,44 +113,17 @@ public record RabbitBroker(String host, int port, String username, String passwo
 			return new RabbitBroker(parsed.getHost(), (parsed.getPort() > 0) ? parsed.getPort() : LOCAL_PORT, user[0],
 					(user.length > 1) ? user[1] : "");
 		}
-		if (dockerAvailable()) {
+		if (ServiceLookup.dockerAvailable()) {
 			RabbitMQContainer container = new RabbitMQContainer("rabbitmq:4-management-alpine");
 			container.start();
 			return new RabbitBroker(container.getHost(), container.getAmqpPort(), container.getAdminUsername(),
 					container.getAdminPassword());
 		}
-		if (answers("127.0.0.1", LOCAL_PORT)) {
+		if (ServiceLookup.answers("127.0.0.1", LOCAL_PORT)) {
 			return new RabbitBroker("127.0.0.1", LOCAL_PORT, "guest", "guest");
 		}
 		String reason = "No RabbitMQ: set " + URI_VARIABLE + ", run Docker, or start a broker on 127.0.0.1:5672";
-		if (System.getenv("CI") != null) {
-			throw new IllegalStateException(reason);
-		}
-		Assumptions.abort(reason);
-		return null;
-	}
-
-	// Asking Testcontainers without any Docker endpoint only logs a page of errors.
-	private static boolean dockerAvailable() {
-		if (System.getenv("DOCKER_HOST") == null && !Files.exists(Path.of("/var/run/docker.sock"))) {
-			return false;
-		}
-		try {
-			return DockerClientFactory.instance().isDockerAvailable();
-		}
-		catch (RuntimeException | LinkageError ex) {
-			return false;
-		}
-	}
-
-	private static boolean answers(String host, int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(host, port), 1000);
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
+		return ServiceLookup.unavailable(reason);
 	}
 
 }

@@ -1,15 +1,8 @@
 package io.wsgateway.testsupport;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -72,42 +65,16 @@ public record RedisServer(String host, int port) {
 			URI parsed = URI.create(uri);
 			return new RedisServer(parsed.getHost(), (parsed.getPort() > 0) ? parsed.getPort() : LOCAL_PORT);
 		}
-		if (dockerAvailable()) {
+		if (ServiceLookup.dockerAvailable()) {
 			GenericContainer<?> container = new GenericContainer<>("redis:7-alpine").withExposedPorts(LOCAL_PORT);
 			container.start();
 			return new RedisServer(container.getHost(), container.getMappedPort(LOCAL_PORT));
 		}
-		if (answers("127.0.0.1", LOCAL_PORT)) {
+		if (ServiceLookup.answers("127.0.0.1", LOCAL_PORT)) {
 			return new RedisServer("127.0.0.1", LOCAL_PORT);
 		}
 		String reason = "No Redis: set " + URI_VARIABLE + ", run Docker, or start Redis on 127.0.0.1:6379";
-		if (System.getenv("CI") != null) {
-			throw new IllegalStateException(reason);
-		}
-		Assumptions.abort(reason);
-		return null;
-	}
-
-	private static boolean dockerAvailable() {
-		if (System.getenv("DOCKER_HOST") == null && !Files.exists(Path.of("/var/run/docker.sock"))) {
-			return false;
-		}
-		try {
-			return DockerClientFactory.instance().isDockerAvailable();
-		}
-		catch (RuntimeException | LinkageError ex) {
-			return false;
-		}
-	}
-
-	private static boolean answers(String host, int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(host, port), 1000);
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
+		return ServiceLookup.unavailable(reason);
 	}
 
 }
