@@ -11,9 +11,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Binds messages read by {@link MessageCodec#read} to one request record. A record whose
  * components are all strings, booleans or JSON values, with no Jackson annotation, is built
- * straight from the message's fields through its canonical constructor: about a third of
- * the inbound path's time was Jackson building a tree and binding it, half of that its
- * record instantiation through {@code MethodHandle.invokeWithArguments}. Every other
+ * straight from the message's fields through its canonical constructor: a quarter of
+ * the inbound path's Java time was Jackson building a tree and binding it, half of the
+ * binding its record instantiation through {@code MethodHandle.invokeWithArguments}. Every other
  * record, and every value such a record would not take as it came (a number for a string,
  * {@code "true"} for a boolean), goes through the codec's mapper as before, so the errors
  * and coercion rules are Jackson's in every case.
