@@ -1,11 +1,13 @@
 package io.wsgateway.protocol;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.wsgateway.echo.LoadHandlers;
 import io.wsgateway.ops.GatewayMetrics;
+import io.wsgateway.ops.InboundMetering;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.LoadSessions;
@@ -56,12 +58,18 @@ public class RouterBenchmark {
 		this.session = LoadSessions.session("jmh", new LoadSessions.CountingTransport(), metrics);
 	}
 
-	/** Returns a router for echo and ping with no effective rate limit, as measured here. */
-	public static MessageRouter router(MessageCodec codec, Validator validator, GatewayMetrics metrics) {
+	/**
+	 * Returns a router for echo and ping with no effective rate limit, as measured here, its
+	 * dispatcher metered as wired, inside the given decorators.
+	 */
+	public static MessageRouter router(MessageCodec codec, Validator validator, GatewayMetrics metrics,
+			MessageDispatcherDecorator... outer) {
+		List<MessageDispatcherDecorator> decorators = new ArrayList<>(List.of(outer));
+		decorators.add(new InboundMetering(metrics));
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
-		return new MessageRouter(List.of(LoadHandlers.echo(), LoadHandlers.ping()), codec, validator, metrics,
-				new LimitsProperties(1_000_000_000, 10, 100), webSocket);
+		return new MessageRouter(List.of(LoadHandlers.echo(), LoadHandlers.ping()), codec, validator,
+				decorators, new LimitsProperties(1_000_000_000, 10, 100), webSocket);
 	}
 
 	@TearDown

@@ -17,7 +17,6 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.protocol.MessageRouter;
 import io.wsgateway.protocol.RouterBenchmark;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.InboundMessageHandler;
@@ -62,10 +61,9 @@ public class TracingBenchmark {
 		this.validators = Validation.buildDefaultValidatorFactory();
 		MessageCodec codec = new MessageCodec();
 		GatewayMetrics metrics = TestGatewayMetrics.create();
-		MessageRouter router = RouterBenchmark.router(codec, this.validators.getValidator(), metrics);
 		this.session = LoadSessions.session("jmh", new LoadSessions.CountingTransport(), metrics);
 		if (this.tracing.equals("off")) {
-			this.handler = router;
+			this.handler = RouterBenchmark.router(codec, this.validators.getValidator(), metrics);
 			return;
 		}
 		this.provider = SdkTracerProvider.builder()
@@ -77,7 +75,8 @@ public class TracingBenchmark {
 		});
 		OtelPropagator propagator = new OtelPropagator(
 				ContextPropagators.create(W3CTraceContextPropagator.getInstance()), otel);
-		this.handler = new TracingInboundHandler(router, router.types(), tracer, propagator, codec);
+		this.handler = RouterBenchmark.router(codec, this.validators.getValidator(), metrics,
+				new TracingInboundHandler(tracer, propagator));
 	}
 
 	@TearDown

@@ -1,9 +1,9 @@
 package io.wsgateway.ops;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -93,8 +93,6 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents, BusMeteri
 
 	private final Counter busMalformed;
 
-	private volatile Set<String> knownInbound = Set.of();
-
 	GatewayMetrics(MeterRegistry registry, @Lazy SessionRegistry sessions, @Lazy PendingConnections pending) {
 		this.registry = registry;
 		Gauge.builder("gateway.connections.pending", pending, PendingConnections::size)
@@ -149,20 +147,19 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents, BusMeteri
 		messages(this.messagesIn, "in", UNKNOWN);
 	}
 
-	/** Declares which inbound types are known, so that only they become tag values. */
-	public void knownInboundTypes(Collection<String> types) {
-		this.knownInbound = Set.copyOf(types);
-		types.forEach((type) -> messages(this.messagesIn, "in", type));
+	/**
+	 * Returns the inbound counter of each known type, the only ones that become tag values,
+	 * with {@code null} for the {@code unknown} one.
+	 */
+	Map<String, Counter> inboundCounters(Collection<String> types) {
+		Map<String, Counter> counters = new HashMap<>();
+		types.forEach((type) -> counters.put(type, messages(this.messagesIn, "in", type)));
+		counters.put(null, messages(this.messagesIn, "in", UNKNOWN));
+		return counters;
 	}
 
-	/** Counts one inbound message of a known {@code type}, or {@code null} when unknown or unreadable. */
-	public void messageIn(String type) {
-		String tag = (type != null && this.knownInbound.contains(type)) ? type : UNKNOWN;
-		messages(this.messagesIn, "in", tag).increment();
-	}
-
-	/** Records the time a handler took for a known {@code type}. */
-	public void handled(String type, long nanos) {
+	/** Returns the timer of the handling of a known {@code type}, registered on its first use. */
+	Timer handlingTimer(String type) {
 		Timer timer = this.handling.get(type);
 		if (timer == null) {
 			timer = this.handling.computeIfAbsent(type, (key) -> Timer.builder("gateway.message.handling")
@@ -171,7 +168,7 @@ public class GatewayMetrics implements SessionEvents, HandshakeEvents, BusMeteri
 				.publishPercentileHistogram()
 				.register(this.registry));
 		}
-		timer.record(nanos, TimeUnit.NANOSECONDS);
+		return timer;
 	}
 
 	/** Counts an event from the bus delivered to this node's sessions. */

@@ -1,10 +1,13 @@
 package io.wsgateway.protocol;
 
+import java.time.Instant;
+
 import io.wsgateway.session.OutboundFrame;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +38,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class MessageCodec {
 
+	private static final String CONNECTED = "connected";
+
+	private static final String CONNECTED_ID = "{\"type\":\"connected\",\"connectionId\":\"";
+
+	private static final String CONNECTED_USER = "\",\"userId\":\"";
+
+	private static final String CONNECTED_INTERVAL = "\",\"message\":\"Connected to websocket-gateway\",\"heartbeatIntervalMs\":";
+
+	private static final int CONNECTED_LENGTH = CONNECTED_ID.length() + CONNECTED_USER.length()
+			+ CONNECTED_INTERVAL.length() + 64;
+
 	/** The field whose value handlers pass on unread, as sent. */
 	static final String PAYLOAD = "payload";
 
@@ -54,9 +68,78 @@ public class MessageCodec {
 
 	private final JsonNodeFactory nodes = this.mapper.getNodeFactory();
 
+	private final JsonStringEncoder strings = JsonStringEncoder.getInstance();
+
 	/** Returns the mapper, for handlers that build or read free-form JSON. */
 	public JsonMapper mapper() {
 		return this.mapper;
+	}
+
+	/**
+	 * Reads a client message in one pass, without a tree: its envelope and top-level fields,
+	 * for {@link RequestReader} to bind. A message that is JSON but not an object reads as one
+	 * that {@link InboundMessage#isObject() is not}.
+	 * @throws tools.jackson.core.JacksonException if it is not JSON, as {@link #parse} would
+	 */
+	public InboundMessage read(String text) {
+		try (JsonParser parser = this.mapper.createParser(text)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				this.mapper.readTree(text);
+				return InboundMessage.NOT_AN_OBJECT;
+			}
+			InboundMessage message = new InboundMessage(true);
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				switch (parser.nextToken()) {
+					case VALUE_STRING -> message.add(name, InboundMessage.STRING, parser.getString());
+					case VALUE_TRUE -> message.add(name, InboundMessage.TRUE, null);
+					case VALUE_FALSE -> message.add(name, InboundMessage.FALSE, null);
+					case VALUE_NULL -> message.add(name, InboundMessage.NULL, null);
+					case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> message.add(name, InboundMessage.NUMBER,
+							parser.getString());
+					default -> {
+						int start = (int) parser.currentTokenLocation().getCharOffset();
+						parser.skipChildren();
+						int end = (int) parser.currentLocation().getCharOffset();
+						message.add(name, InboundMessage.STRUCTURE, text.substring(start, end));
+					}
+				}
+			}
+			if (parser.nextToken() != null) {
+				throw new StreamReadException(parser, "content after the message");
+			}
+			return message;
+		}
+	}
+
+	/**
+	 * Returns the reader that binds messages to {@code type}; decided once per type, so call
+	 * it once per handler, not per message.
+	 */
+	<T> RequestReader<T> readerFor(Class<T> type) {
+		return new RequestReader<>(this, type);
+	}
+
+	/** Returns the field of a message read by {@link #read} as {@link #parse} would have made it. */
+	JsonNode node(InboundMessage message, int field) {
+		String value = message.value(field);
+		return switch (message.kind(field)) {
+			case InboundMessage.STRING -> this.nodes.stringNode(value);
+			case InboundMessage.TRUE -> this.nodes.booleanNode(true);
+			case InboundMessage.FALSE -> this.nodes.booleanNode(false);
+			case InboundMessage.NULL -> this.nodes.nullNode();
+			default -> PAYLOAD.equals(message.name(field)) ? this.nodes.rawValueNode(new RawValue(value))
+					: this.valueReader.readValue(value);
+		};
+	}
+
+	/** Returns a message read by {@link #read} as the tree {@link #parse} would have made of it. */
+	ObjectNode tree(InboundMessage message) {
+		ObjectNode tree = this.nodes.objectNode();
+		for (int i = 0; i < message.size(); i++) {
+			tree.set(message.name(i), node(message, i));
+		}
+		return tree;
 	}
 
 	/**
@@ -127,7 +210,9 @@ public class MessageCodec {
 		String fields = this.mapper.writeValueAsString(message);
 		StringBuilder json = new StringBuilder(fields.length() + 48).append("{\"type\":\"").append(message.type()).append('"');
 		if (id != null) {
-			json.append(",\"id\":").append(this.mapper.writeValueAsString(id));
+			json.append(",\"id\":\"");
+			this.strings.quoteAsString(id, json);
+			json.append('"');
 		}
 		if (fields.length() > 2) {
 			json.append(',').append(fields, 1, fields.length());
@@ -136,6 +221,24 @@ public class MessageCodec {
 			json.append('}');
 		}
 		return OutboundFrame.of(json.toString(), message.type());
+	}
+
+	/**
+	 * Encodes the {@code connected} frame, as {@link #encode} would encode
+	 * {@link ProtocolMessages.Connected}, around its constant parts: it is written once per
+	 * handshake.
+	 */
+	public OutboundFrame connected(String connectionId, String userId, long heartbeatIntervalMs, Instant expiresAt) {
+		StringBuilder json = new StringBuilder(CONNECTED_LENGTH + connectionId.length() + userId.length())
+			.append(CONNECTED_ID);
+		this.strings.quoteAsString(connectionId, json);
+		json.append(CONNECTED_USER);
+		this.strings.quoteAsString(userId, json);
+		json.append(CONNECTED_INTERVAL).append(heartbeatIntervalMs);
+		if (expiresAt != null) {
+			json.append(",\"expiresAt\":\"").append(expiresAt).append('"');
+		}
+		return OutboundFrame.of(json.append('}').toString(), CONNECTED);
 	}
 
 	/** Encodes an {@code error} reply. */

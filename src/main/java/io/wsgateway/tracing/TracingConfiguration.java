@@ -3,20 +3,17 @@ package io.wsgateway.tracing;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.wsgateway.bus.BusTracing;
-import io.wsgateway.protocol.MessageCodec;
-import io.wsgateway.protocol.MessageRouter;
-import io.wsgateway.session.InboundMessageHandler;
+import io.wsgateway.protocol.MessageDispatcherDecorator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Primary;
 
 /**
  * Turns the gateway's tracing on when Spring Boot exports spans over OTLP, that is when
  * {@code management.opentelemetry.tracing.export.otlp.endpoint} is set (the condition
  * under which Boot creates the OTLP span exporter). Without it, nothing here exists: the
- * router handles messages undecorated and the bus publishes no trace headers, so tracing
+ * router's dispatcher is not wrapped in spans and the bus publishes no trace headers, so tracing
  * off costs nothing per message. Tracer, propagator (W3C) and sampler
  * ({@code management.tracing.sampling.probability}) are Boot's.
  */
@@ -25,10 +22,8 @@ import org.springframework.context.annotation.Primary;
 class TracingConfiguration {
 
 	@Bean
-	@Primary
-	InboundMessageHandler tracingInboundHandler(MessageRouter router, Tracer tracer, Propagator propagator,
-			MessageCodec codec) {
-		return new TracingInboundHandler(router, router.types(), tracer, propagator, codec);
+	MessageDispatcherDecorator tracingInboundHandler(Tracer tracer, Propagator propagator) {
+		return new TracingInboundHandler(tracer, propagator);
 	}
 
 	@Bean

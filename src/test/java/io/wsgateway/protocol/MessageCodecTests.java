@@ -1,5 +1,7 @@
 package io.wsgateway.protocol;
 
+import java.time.Instant;
+
 import io.wsgateway.testsupport.Wire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +87,64 @@ class MessageCodecTests {
 	void parsesTextThatIsNotAnObjectAsBefore() {
 		assertThat(this.codec.parse("[1,2]").isArray()).isTrue();
 		assertThat(this.codec.parse("  ").isMissingNode()).isTrue();
+	}
+
+	record Request(String room, Boolean presence, JsonNode payload, JsonNode extra) {
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"type\":\"t\"}", "{\"room\":\"lobby\",\"presence\":true,\"payload\":{\"n\":1}}",
+			"{\"room\":null,\"presence\":null,\"payload\":null,\"extra\":null}", "{\"room\":12}",
+			"{\"room\":true}", "{\"room\":{\"a\":1}}", "{\"room\":[\"a\"]}", "{\"presence\":\"true\"}",
+			"{\"presence\":1}", "{\"presence\":0}", "{\"presence\":[true]}", "{\"payload\":1e999999}",
+			"{\"payload\":\"x\",\"payload\":[1, 2]}", "{\"extra\":[1.50, {\"b\":null}]}", "{\"extra\":-0}",
+			"{\"extra\":\"caf\\u00e9\"}", "{\"room\":\"a\",\"room\":\"b\",\"unknown\":{\"deep\":[1,2,{}]}}" })
+	void bindsARequestInOnePassAsTheTreeAndTheMapperWould(String text) {
+		Request viaTree = null;
+		JacksonException treeFailure = null;
+		try {
+			viaTree = this.codec.bind(this.codec.parse(text), Request.class);
+		}
+		catch (JacksonException ex) {
+			treeFailure = ex;
+		}
+		RequestReader<Request> reader = this.codec.readerFor(Request.class);
+		if (treeFailure != null) {
+			JacksonException expected = treeFailure;
+			assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> reader.read(this.codec.read(text)))
+				.satisfies((ex) -> assertThat(ex.getPath()).hasToString(expected.getPath().toString()));
+		}
+		else {
+			assertThat(reader.read(this.codec.read(text))).isEqualTo(viaTree);
+		}
+	}
+
+	@Test
+	void readsTheEnvelopeOfTheLastOccurrence() {
+		InboundMessage message = this.codec
+			.read("{\"type\":1,\"id\":\"a\",\"traceparent\":\"t\",\"type\":\"echo\",\"id\":null}");
+		assertThat(message.type()).isEqualTo("echo");
+		assertThat(message.id()).isNull();
+		assertThat(message.hasInvalidId()).isFalse();
+		assertThat(message.traceParent()).isEqualTo("t");
+		assertThat(this.codec.read("{\"id\":7}").hasInvalidId()).isTrue();
+		assertThat(this.codec.read("{\"id\":\"\"}").hasInvalidId()).isTrue();
+		assertThat(this.codec.read("[1]").isObject()).isFalse();
+		assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> this.codec.read("{\"a\":1} x"));
+		assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> this.codec.read("[1] x"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "alice", "al\"ice\\", "caf\u00e9 \u2028 \ud83d\ude00", "tab\there\u0001" })
+	void writesTheConnectedFrameAsTheMapperWould(String userId) {
+		for (Instant expiresAt : new Instant[] { null, Instant.parse("2026-12-03T15:00:00Z"),
+				Instant.parse("2026-12-03T15:00:00.123456789Z") }) {
+			String expected = this.codec
+				.encode(new ProtocolMessages.Connected("c-1\"", userId, "Connected to websocket-gateway", 30_000,
+						expiresAt))
+				.text();
+			assertThat(this.codec.connected("c-1\"", userId, 30_000, expiresAt).text()).isEqualTo(expected);
+		}
 	}
 
 }

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wsgateway.ops.InboundMetering;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
@@ -121,7 +122,7 @@ class MessageRouterTests {
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		return new MessageRouter(handlers(), new MessageCodec(), VALIDATOR,
-				TestGatewayMetrics.create(this.meters, TestSessions.registry()),
+				List.of(new InboundMetering(TestGatewayMetrics.create(this.meters, TestSessions.registry()))),
 				new LimitsProperties(messagesPerSecond, maxViolations, 100), webSocket);
 	}
 
@@ -413,8 +414,8 @@ class MessageRouterTests {
 		WebSocketProperties webSocket = new WebSocketProperties("/ws", List.of(), DataSize.ofKilobytes(512),
 				Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofMegabytes(1), Duration.ofSeconds(10), false);
 		assertThatIllegalStateException()
-			.isThrownBy(() -> new MessageRouter(List.of(join(), join()), new MessageCodec(), VALIDATOR,
-					TestGatewayMetrics.create(), new LimitsProperties(50, 10, 100), webSocket))
+			.isThrownBy(() -> new MessageRouter(List.of(join(), join()), new MessageCodec(), VALIDATOR, List.of(),
+					new LimitsProperties(50, 10, 100), webSocket))
 			.withMessageContaining("'join'");
 	}
 

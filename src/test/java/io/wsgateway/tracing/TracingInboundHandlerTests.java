@@ -18,16 +18,18 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.wsgateway.protocol.ErrorCode;
+import io.wsgateway.protocol.InboundMessage;
 import io.wsgateway.protocol.MessageCodec;
+import io.wsgateway.protocol.MessageDispatcher;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.session.FakeTransport;
-import io.wsgateway.session.InboundMessageHandler;
 import io.wsgateway.session.LogContext;
-import io.wsgateway.session.OutboundFrame;
 import io.wsgateway.session.TestSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
+import tools.jackson.core.JacksonException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +51,9 @@ class TracingInboundHandlerTests {
 
 	private final ClientSession session = TestSessions.session("alice", new FakeTransport());
 
-	private final TracingInboundHandler handler;
+	private final MessageCodec codec = new MessageCodec();
+
+	private final MessageDispatcher dispatcher;
 
 	TracingInboundHandlerTests() {
 		io.opentelemetry.api.trace.Tracer otel = this.provider.get("test");
@@ -57,8 +61,7 @@ class TracingInboundHandlerTests {
 		OtelTracer tracer = new OtelTracer(otel, new OtelCurrentTraceContext(), mdc::onEvent);
 		OtelPropagator propagator = new OtelPropagator(
 				ContextPropagators.create(W3CTraceContextPropagator.getInstance()), otel);
-		this.handler = new TracingInboundHandler(new Recording(), Set.of("chat", "ping"), tracer, propagator,
-				new MessageCodec());
+		this.dispatcher = new TracingInboundHandler(tracer, propagator).decorate(new Recording());
 	}
 
 	@AfterEach
@@ -69,7 +72,7 @@ class TracingInboundHandlerTests {
 	@Test
 	void putsTheSpanIdBesideTheConnectionIdInTheLogContext() {
 		try (LogContext context = LogContext.of(this.session)) {
-			this.handler.onMessage(this.session, "{\"type\":\"chat\"}");
+			onMessage("{\"type\":\"chat\"}");
 		}
 		assertThat(this.ended).singleElement().satisfies((span) -> {
 			assertThat(span.getName()).isEqualTo("message chat");
@@ -82,7 +85,7 @@ class TracingInboundHandlerTests {
 
 	@Test
 	void takesAValidTraceparentAsParent() {
-		this.handler.onMessage(this.session,
+		onMessage(
 				"{\"type\":\"ping\",\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}");
 		assertThat(this.ended).singleElement().satisfies((span) -> {
 			assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
@@ -92,7 +95,7 @@ class TracingInboundHandlerTests {
 
 	@Test
 	void ignoresAMalformedTraceparent() {
-		this.handler.onMessage(this.session,
+		onMessage(
 				"{\"type\":\"ping\",\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7\"}");
 		assertThat(this.ended).singleElement().satisfies((span) -> {
 			assertThat(span.getTraceId()).isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
@@ -102,29 +105,42 @@ class TracingInboundHandlerTests {
 
 	@Test
 	void neverNamesATypeWithoutAHandler() {
-		this.handler.onMessage(this.session, "{\"type\":\"alice@example.com\"}");
-		this.handler.onMessage(this.session, "not json");
+		onMessage("{\"type\":\"alice@example.com\"}");
+		onMessage("not json");
 		assertThat(this.ended).hasSize(2).allSatisfy((span) -> {
 			assertThat(span.getName()).isEqualTo("message");
 			assertThat(span.getAttributes().get(TYPE)).isEqualTo("unknown");
 		});
 	}
 
-	private final class Recording implements InboundMessageHandler {
+	/** Reads the text once and hands it to the dispatcher, as the router does. */
+	private void onMessage(String text) {
+		InboundMessage message;
+		try {
+			message = this.codec.read(text);
+		}
+		catch (JacksonException ex) {
+			this.dispatcher.refuse(this.session, null, ErrorCode.BAD_JSON, "message is not valid JSON");
+			return;
+		}
+		this.dispatcher.dispatch(this.session, message);
+	}
+
+	private final class Recording implements MessageDispatcher {
 
 		@Override
-		public OutboundFrame connectedFrame(ClientSession session) {
-			throw new UnsupportedOperationException();
+		public Set<String> types() {
+			return Set.of("chat", "ping");
 		}
 
 		@Override
-		public void onMessage(ClientSession session, String text) {
+		public void dispatch(ClientSession session, InboundMessage message) {
 			TracingInboundHandlerTests.this.seen.add(MDC.get(LogContext.CONNECTION_ID));
 			TracingInboundHandlerTests.this.seen.add(MDC.get(LogContext.SPAN_ID));
 		}
 
 		@Override
-		public void onPing(ClientSession session) {
+		public void refuse(ClientSession session, String id, ErrorCode code, String reason) {
 		}
 
 	}
