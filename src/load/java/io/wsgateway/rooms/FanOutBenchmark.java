@@ -64,7 +64,7 @@ public class FanOutBenchmark {
 
 	private BroadcastHandler.BroadcastRequest request;
 
-	private BusEvent event;
+	private BusEvent.Frame event;
 
 	private final List<ClientSession> sessions = new ArrayList<>();
 
@@ -89,7 +89,7 @@ public class FanOutBenchmark {
 		String frame = this.codec
 			.encode(new RoomMessages.RoomMessage("load", "user-0", payload, Instant.now()))
 			.text();
-		this.event = new BusEvent(RoomFamily.ROOMS.routingKey("load"), "room", frame, "jmh", this.publisher.id());
+		this.event = new BusEvent.Frame(RoomFamily.ROOMS.routingKey("load"), "room", frame, "jmh", this.publisher.id());
 	}
 
 	@Benchmark
@@ -100,8 +100,8 @@ public class FanOutBenchmark {
 	@Benchmark
 	public void deliver() {
 		// With history, every delivery needs the next offset, or all but the first would be copies.
-		this.listener.onEvent(this.history.equals("memory") ? this.event.withOffset(this.event.body(), ++this.offset, "jmh")
-				: this.event);
+		this.listener.onEvent(this.history.equals("memory")
+				? this.event.withOffset(this.event.body(), ++this.offset, "jmh") : this.event);
 	}
 
 	@Benchmark
@@ -120,13 +120,13 @@ public class FanOutBenchmark {
 		RoomEventListener listener;
 
 		@Override
-		public CompletionStage<Void> publish(BusEvent event) {
+		public CompletionStage<Void> publish(BusEvent.Frame event) {
 			this.listener.onEvent(event);
 			return CompletableFuture.completedStage(null);
 		}
 
 		@Override
-		public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+		public CompletionStage<Void> publishWithBackend(BusEvent.Frame event, String backendRoutingKey) {
 			return publish(event);
 		}
 

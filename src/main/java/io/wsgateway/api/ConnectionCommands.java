@@ -69,7 +69,7 @@ class ConnectionCommands implements BusEventListener, SmartInitializingSingleton
 
 	private CompletionStage<Void> publish(Close close) {
 		String body = this.codec.mapper().writeValueAsString(close);
-		return this.bus.publish(new BusEvent(KEY, KIND, body, this.node, null));
+		return this.bus.publish(new BusEvent.Frame(KEY, KIND, body, this.node, null));
 	}
 
 	@Override

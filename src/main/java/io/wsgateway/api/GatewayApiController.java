@@ -217,8 +217,8 @@ class GatewayApiController {
 
 	private void publish(String routingKey, String kind, ServerMessage frame) {
 		// A room's or clan chat's message gets its offset first when the family keeps history.
-		await(this.history.publish(new BusEvent(routingKey, kind, this.codec.encode(frame).text(), this.node, null),
-				this.bus::publish));
+		await(this.history.publish(
+				new BusEvent.Frame(routingKey, kind, this.codec.encode(frame).text(), this.node, null), this.bus::publish));
 	}
 
 	// Blocking keeps the request on its servlet thread (no async dispatch through the

@@ -1,38 +1,72 @@
 package io.wsgateway.bus;
 
 /**
- * An event on {@code gateway.events}.
- *
- * @param routingKey where it goes, such as {@code room.lobby} or {@code notification.user.42}
- * @param kind what it is, such as {@code room}, {@code chat} or {@code typing}; from the
- * publishing gateway, or {@code null} for an event a backend published
- * @param body from a gateway: the client frame, ready to send as it is; from a backend: the
- * event's JSON, which the listener turns into a client frame
- * @param origin the node id of the publishing gateway, or {@code null} for a backend
- * @param excludeConnection a connection that must not receive the event (the sender's), or {@code null}
- * @param offset the message's offset in its channel's history (PROTOCOL.md section 10), or 0
- * for an event without one (no history, or a backend's, which every node receiving it
- * stamps alike)
- * @param epoch the epoch of {@code offset}, or {@code null}
- * @param messageId a backend's AMQP {@code message_id}, or {@code null}
+ * What crosses {@code gateway.events}: a gateway node's {@link Frame}, ready for sessions, or
+ * a backend service's {@link Backend} event, JSON that the family's listener turns into a
+ * frame. Nodes publish only frames; backends' events only arrive.
  */
-public record BusEvent(String routingKey, String kind, String body, String origin, String excludeConnection,
-		long offset, String epoch, String messageId) {
+public sealed interface BusEvent permits BusEvent.Frame, BusEvent.Backend {
 
-	/** An event without offset and message id. */
-	public BusEvent(String routingKey, String kind, String body, String origin, String excludeConnection) {
-		this(routingKey, kind, body, origin, excludeConnection, 0, null, null);
+	/** Returns where the event goes, such as {@code room.lobby} or {@code notification.user.42}. */
+	String routingKey();
+
+	/** Returns the text the event carries: the client frame, or the backend's JSON. */
+	String body();
+
+	/** Returns the gateway node instance that published the event, or {@code null} for a backend's. */
+	default String origin() {
+		return null;
 	}
 
-	/** Returns whether a gateway published this event (its body is then a ready client frame). */
-	public boolean fromGateway() {
-		return this.origin != null;
+	/** Returns the connection that must not receive the event (the sender's), or {@code null}. */
+	default String excludeConnection() {
+		return null;
 	}
 
-	/** Returns this event with a body that carries its offset and epoch, and both as fields. */
-	public BusEvent withOffset(String stampedBody, long offset, String epoch) {
-		return new BusEvent(this.routingKey, this.kind, stampedBody, this.origin, this.excludeConnection, offset, epoch,
-				this.messageId);
+	/**
+	 * An event a gateway node published: a client frame, sent to the sessions as it is.
+	 *
+	 * @param routingKey where it goes
+	 * @param kind what it is, such as {@code room}, {@code chat} or {@code typing}: the
+	 * {@code kind} tag of the bus meters
+	 * @param body the client frame
+	 * @param origin the publishing node, or {@code null} until the bus stamps it with its
+	 * instance
+	 * @param excludeConnection a connection that must not receive it (the sender's), or {@code null}
+	 * @param offset the message's offset in its channel's history (PROTOCOL.md section 10),
+	 * or 0 for a message without one
+	 * @param epoch the epoch of {@code offset}, or {@code null}
+	 */
+	record Frame(String routingKey, String kind, String body, String origin, String excludeConnection, long offset,
+			String epoch) implements BusEvent {
+
+		/** A frame without offset. */
+		public Frame(String routingKey, String kind, String body, String origin, String excludeConnection) {
+			this(routingKey, kind, body, origin, excludeConnection, 0, null);
+		}
+
+		/** Returns this frame with a body that carries its offset and epoch, and both as fields. */
+		public Frame withOffset(String stampedBody, long offset, String epoch) {
+			return new Frame(this.routingKey, this.kind, stampedBody, this.origin, this.excludeConnection, offset,
+					epoch);
+		}
+
+	}
+
+	/**
+	 * An event a backend service published: its JSON, read by the listener of its family.
+	 *
+	 * @param routingKey where it goes
+	 * @param body the event's JSON
+	 * @param messageId its AMQP {@code message_id}, or {@code null}
+	 */
+	record Backend(String routingKey, String body, String messageId) implements BusEvent {
+
+		/** A backend's event without message id. */
+		public Backend(String routingKey, String body) {
+			this(routingKey, body, null);
+		}
+
 	}
 
 }

@@ -20,7 +20,7 @@ public interface EventBus {
 	 * {@link io.wsgateway.protocol.GatewayException} of code {@code service_unavailable}
 	 * when it reached nobody
 	 */
-	CompletionStage<Void> publish(BusEvent event);
+	CompletionStage<Void> publish(BusEvent.Frame event);
 
 	/**
 	 * Publishes an event to every node, as {@link #publish}, and in the same broker message
@@ -30,7 +30,7 @@ public interface EventBus {
 	 * ({@link #bindClientEvents}).
 	 * @return as for {@link #publish}
 	 */
-	CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey);
+	CompletionStage<Void> publishWithBackend(BusEvent.Frame event, String backendRoutingKey);
 
 	/**
 	 * Publishes an event for backend services on {@code gateway.client-events}.

@@ -89,8 +89,8 @@ class ChatHandler implements MessageHandler<ChatHandler.ChatRequest> {
 		String frame = this.codec.encode(new ChatMessages.Chat(messageId, message.clanId(), session.userId(),
 				message.content(), message.messageType(), Instant.now())).text();
 		// One broker message for the members on every node and for backends: one outcome for both.
-		BusEvent event = new BusEvent(ClanFamily.CLANS.routingKey(message.clanId()), "chat", frame, this.node,
-				session.id());
+		BusEvent.Frame event = new BusEvent.Frame(ClanFamily.CLANS.routingKey(message.clanId()), "chat", frame,
+				this.node, session.id());
 		String backendKey = ClanFamily.backendKey(message.clanId());
 		return this.history.publish(event, (stamped) -> this.bus.publishWithBackend(stamped, backendKey))
 			.thenApply((confirmed) -> new ChatMessages.MessageSent(messageId));

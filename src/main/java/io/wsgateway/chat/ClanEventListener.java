@@ -61,8 +61,9 @@ class ClanEventListener implements BusEventListener {
 		if (!CLAN.matcher(clanId).matches()) {
 			throw new MalformedEventException("invalid clan id");
 		}
-		boolean typing = "typing".equals(event.kind());
-		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), typing ? "typing" : "chat")
+		boolean typing = event instanceof BusEvent.Frame gateway && "typing".equals(gateway.kind());
+		OutboundFrame frame = (event instanceof BusEvent.Frame)
+				? OutboundFrame.of(event.body(), typing ? "typing" : "chat")
 				: this.codec.encode(fromBackend(clanId, event.body()));
 		Channel channel = ClanFamily.clan(clanId);
 		int sent;

@@ -67,7 +67,7 @@ class TypingHandler implements MessageHandler<TypingHandler.TypingRequest> {
 			.encode(new ChatMessages.Typing(message.clanId(), session.userId(), message.isTyping()))
 			.text();
 		return this.bus
-			.publish(new BusEvent(ClanFamily.CLANS.routingKey(message.clanId()), "typing", frame, this.node,
+			.publish(new BusEvent.Frame(ClanFamily.CLANS.routingKey(message.clanId()), "typing", frame, this.node,
 					session.id()))
 			.thenApply((published) -> null);
 	}

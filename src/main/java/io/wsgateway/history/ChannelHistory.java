@@ -69,7 +69,8 @@ public class ChannelHistory implements ChannelListener {
 	 * @throws GatewayException {@code service_unavailable} when the store cannot assign the
 	 * offset (nothing was published)
 	 */
-	public CompletionStage<Void> publish(BusEvent event, Function<BusEvent, CompletionStage<Void>> publish) {
+	public CompletionStage<Void> publish(BusEvent.Frame event,
+			Function<BusEvent.Frame, CompletionStage<Void>> publish) {
 		HistoryFamily family = HistoryFamily.ofKey(event.routingKey());
 		if (family == null || !family.kind().equals(event.kind()) || !enabled(family)) {
 			return publish.apply(event);
@@ -82,7 +83,7 @@ public class ChannelHistory implements ChannelListener {
 		catch (RuntimeException ex) {
 			throw unavailable(ex);
 		}
-		BusEvent stamped = event.withOffset(Frames.stamped(event.body(), stamp.offset(), stamp.epoch()),
+		BusEvent.Frame stamped = event.withOffset(Frames.stamped(event.body(), stamp.offset(), stamp.epoch()),
 				stamp.offset(), stamp.epoch());
 		return publish.apply(stamped).whenComplete((published, failure) -> {
 			if (failure != null) {
@@ -104,17 +105,18 @@ public class ChannelHistory implements ChannelListener {
 			Collection<ClientSession> members, Sender sender) {
 		String channel = family.channel(id);
 		Stamped message;
-		if (event.offset() > 0 && event.epoch() != null) {
-			message = new Stamped(event.offset(), event.epoch(), frame, event.excludeConnection());
-		}
-		else if (event.fromGateway()) {
-			sender.send(members, frame, event.excludeConnection());
-			return members.size();
+		if (event instanceof BusEvent.Frame gateway) {
+			if (gateway.offset() <= 0 || gateway.epoch() == null) {
+				sender.send(members, frame, gateway.excludeConnection());
+				return members.size();
+			}
+			message = new Stamped(gateway.offset(), gateway.epoch(), frame, gateway.excludeConnection());
 		}
 		else {
+			BusEvent.Backend backend = (BusEvent.Backend) event;
 			try {
 				HistoryStore.Stamp stamp = this.store.append(channel, retention(family), frame.text(), null,
-						dedupeKey(event));
+						dedupeKey(backend));
 				String stamped = Frames.stamped(frame.text(), stamp.offset(), stamp.epoch());
 				message = new Stamped(stamp.offset(), stamp.epoch(), OutboundFrame.of(stamped, frame.type()), null);
 			}
@@ -223,7 +225,7 @@ public class ChannelHistory implements ChannelListener {
 	}
 
 	/** The message's name on every node: its AMQP message id, else a digest of its body. */
-	static String dedupeKey(BusEvent event) {
+	static String dedupeKey(BusEvent.Backend event) {
 		if (event.messageId() != null) {
 			return "id:" + event.messageId();
 		}

@@ -51,7 +51,7 @@ class NotificationEventListener implements BusEventListener {
 		if (!known) {
 			throw new MalformedEventException("unknown notification routing key");
 		}
-		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "notification")
+		OutboundFrame frame = (event instanceof BusEvent.Frame) ? OutboundFrame.of(event.body(), "notification")
 				: this.codec.encode(read(event.body()));
 		int sent = this.hub.deliver(new Channel(NotificationFamily.NOTIFICATIONS, name), frame, null);
 		this.metrics.busDelivered(GatewayMetrics.BusKind.NOTIFICATION);

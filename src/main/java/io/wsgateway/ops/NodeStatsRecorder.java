@@ -203,8 +203,8 @@ class NodeStatsRecorder implements BusEventListener, SmartInitializingSingleton,
 			ObjectNode sample = take();
 			record(this.instance, this.node, sample);
 			if (this.bus.reachesOtherNodes()) {
-				this.bus.publish(new BusEvent(KEY, "presence", this.mapper.writeValueAsString(sample), this.instance,
-						null)).exceptionally((failure) -> {
+				this.bus.publish(new BusEvent.Frame(KEY, "presence", this.mapper.writeValueAsString(sample),
+						this.instance, null)).exceptionally((failure) -> {
 							// the next sample is as good; the others' charts miss one point
 							logger.debug("Node stats not published: {}", failure.toString());
 							return null;

@@ -228,8 +228,8 @@ final class PresenceReplication {
 		if (!enabled()) {
 			return null;
 		}
-		BusEvent event = new BusEvent(ClusterWire.KEY, KIND, ClusterWire.write(this.mapper, message), this.instance,
-				null);
+		BusEvent.Frame event = new BusEvent.Frame(ClusterWire.KEY, KIND, ClusterWire.write(this.mapper, message),
+				this.instance, null);
 		CompletionStage<Void> published = this.bus.publish(event);
 		published.exceptionally((failure) -> {
 			// The next heartbeat's snapshot repairs whatever the others missed.

@@ -67,13 +67,13 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 	@Override
 	public CompletionStage<ServerMessage> handle(ClientSession session, BroadcastRequest message) {
 		Instant now = Instant.now();
-		BusEvent event;
+		BusEvent.Frame event;
 		if (message.room() == null) {
 			if (!session.identity().hasRole(ADMIN_ROLE)) {
 				throw new GatewayException(ErrorCode.FORBIDDEN, "broadcast without a room needs the admin role");
 			}
 			String frame = this.codec.encode(new RoomMessages.Broadcast(session.userId(), message.payload(), now)).text();
-			event = new BusEvent(GlobalBroadcastListener.KEY, "broadcast", frame, this.node, null);
+			event = new BusEvent.Frame(GlobalBroadcastListener.KEY, "broadcast", frame, this.node, null);
 		}
 		else {
 			if (!this.hub.isMember(RoomFamily.room(message.room()), session)) {
@@ -82,7 +82,8 @@ class BroadcastHandler implements MessageHandler<BroadcastHandler.BroadcastReque
 			String frame = this.codec
 				.encode(new RoomMessages.RoomMessage(message.room(), session.userId(), message.payload(), now))
 				.text();
-			event = new BusEvent(RoomFamily.ROOMS.routingKey(message.room()), "room", frame, this.node, session.id());
+			event = new BusEvent.Frame(RoomFamily.ROOMS.routingKey(message.room()), "room", frame, this.node,
+					session.id());
 		}
 		// A room's message gets its offset first when the room keeps history.
 		return this.history.publish(event, this.bus::publish).thenApply((published) -> null);

@@ -50,7 +50,7 @@ class GlobalBroadcastListener implements BusEventListener, SmartInitializingSing
 
 	@Override
 	public int onEvent(BusEvent event) {
-		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "broadcast")
+		OutboundFrame frame = (event instanceof BusEvent.Frame) ? OutboundFrame.of(event.body(), "broadcast")
 				: this.codec.encode(fromBackend(event.body()));
 		int sent = this.hub.deliver(this.sessions.all(), frame, null);
 		this.metrics.busDelivered(GatewayMetrics.BusKind.ROOM);

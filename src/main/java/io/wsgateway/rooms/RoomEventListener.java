@@ -56,7 +56,7 @@ class RoomEventListener implements BusEventListener {
 		if (!ROOM.matcher(room).matches()) {
 			throw new MalformedEventException("invalid room name");
 		}
-		OutboundFrame frame = event.fromGateway() ? OutboundFrame.of(event.body(), "room_message")
+		OutboundFrame frame = (event instanceof BusEvent.Frame) ? OutboundFrame.of(event.body(), "room_message")
 				: this.codec.encode(fromBackend(room, event.body()));
 		Channel channel = RoomFamily.room(room);
 		int addressed;

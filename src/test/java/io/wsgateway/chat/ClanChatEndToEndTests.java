@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.hub.Channel;
 import io.wsgateway.hub.ChannelHub;
@@ -49,6 +50,9 @@ class ClanChatEndToEndTests {
 
 	@Autowired
 	private EventBus bus;
+
+	@Autowired
+	private EventDispatcher dispatcher;
 
 	@Autowired
 	private ChannelHub hub;
@@ -256,10 +260,9 @@ class ClanChatEndToEndTests {
 		TestClient bob = subscribed("bob-" + this.u);
 		TestClient notSubscribed = member("carol-" + this.u);
 
-		this.bus.publish(new BusEvent("chat.clan." + this.clan, null,
-				"{\"content\":\"Server restarts at 22:00\",\"userId\":\"bot\",\"messageId\":\"sys-1\",\"messageType\":\"SYSTEM\"}",
-				null, null));
-		this.bus.publish(new BusEvent("chat.clan." + this.clan, null, "{\"content\":\"defaults\"}", null, null));
+		this.dispatcher.dispatch(new BusEvent.Backend("chat.clan." + this.clan,
+				"{\"content\":\"Server restarts at 22:00\",\"userId\":\"bot\",\"messageId\":\"sys-1\",\"messageType\":\"SYSTEM\"}"));
+		this.dispatcher.dispatch(new BusEvent.Backend("chat.clan." + this.clan, "{\"content\":\"defaults\"}"));
 
 		for (TestClient receiver : List.of(alice, bob)) {
 			JsonNode chat = receiver.next();
@@ -285,7 +288,7 @@ class ClanChatEndToEndTests {
 	void dropsMalformedBackendChatEvents(String body) {
 		TestClient alice = subscribed("alice-" + this.u);
 
-		assertThatThrownBy(() -> this.bus.publish(new BusEvent("chat.clan." + this.clan, null, body, null, null)))
+		assertThatThrownBy(() -> this.dispatcher.dispatch(new BusEvent.Backend("chat.clan." + this.clan, body)))
 			.isInstanceOf(MalformedEventException.class);
 
 		assertNothingQueued(alice);

@@ -48,8 +48,8 @@ class ClanEventListenerTests {
 		String chat = "{\"type\":\"chat\",\"messageId\":\"m1\"}";
 		String typing = "{\"type\":\"typing\",\"clanId\":\"c1\",\"userId\":\"alice\",\"isTyping\":true}";
 
-		this.listener.onEvent(new BusEvent("chat.clan.c1", "chat", chat, "node-1", this.sender.id()));
-		this.listener.onEvent(new BusEvent("chat.clan.c1", "typing", typing, "node-1", this.sender.id()));
+		this.listener.onEvent(new BusEvent.Frame("chat.clan.c1", "chat", chat, "node-1", this.sender.id()));
+		this.listener.onEvent(new BusEvent.Frame("chat.clan.c1", "typing", typing, "node-1", this.sender.id()));
 
 		assertThat(this.senderTransport.texts()).isEmpty();
 		assertThat(this.otherDeviceTransport.texts()).containsExactly(chat, typing);
@@ -60,7 +60,7 @@ class ClanEventListenerTests {
 	void turnsABackendMessageIntoChatWithDefaults() {
 		this.hub.join(ClanFamily.clan("c1"), this.sender);
 
-		this.listener.onEvent(new BusEvent("chat.clan.c1", null, "{\"content\":\"hello\"}", null, null));
+		this.listener.onEvent(new BusEvent.Backend("chat.clan.c1", "{\"content\":\"hello\"}"));
 
 		JsonNode chat = this.codec.parse(this.senderTransport.texts().get(0));
 		assertThat(chat.get("type").asString()).isEqualTo("chat");
@@ -77,7 +77,7 @@ class ClanEventListenerTests {
 	void rejectsAMalformedBackendMessage(String body) {
 		this.hub.join(ClanFamily.clan("c1"), this.sender);
 
-		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent("chat.clan.c1", null, body, null, null)))
+		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent.Backend("chat.clan.c1", body)))
 			.isInstanceOf(MalformedEventException.class);
 		assertThat(this.senderTransport.texts()).isEmpty();
 	}
@@ -85,7 +85,7 @@ class ClanEventListenerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "chat.clan.", "chat.clan.bad clan" })
 	void rejectsAnInvalidClanInTheKey(String key) {
-		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent(key, null, "{\"content\":\"x\"}", null, null)))
+		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent.Backend(key, "{\"content\":\"x\"}")))
 			.isInstanceOf(MalformedEventException.class);
 	}
 

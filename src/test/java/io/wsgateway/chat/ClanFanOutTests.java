@@ -64,7 +64,7 @@ class ClanFanOutTests {
 					for (int seq = 0; seq < PER_SENDER; seq++) {
 						String chat = "{\"type\":\"chat\",\"clanId\":\"big\",\"userId\":\"" + from + "\",\"content\":\""
 								+ seq + "\"}";
-						this.listener.onEvent(new BusEvent("chat.clan.big", "chat", chat, "node-1", sender));
+						this.listener.onEvent(new BusEvent.Frame("chat.clan.big", "chat", chat, "node-1", sender));
 					}
 					return null;
 				}));

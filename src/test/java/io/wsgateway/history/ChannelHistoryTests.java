@@ -36,7 +36,7 @@ class ChannelHistoryTests {
 
 	@Test
 	void dropsCopiesAndMessagesThatCameLate() {
-		List<BusEvent> published = publish(3);
+		List<BusEvent.Frame> published = publish(3);
 		deliver(published.get(0));
 		deliver(published.get(2));
 		deliver(published.get(1));
@@ -46,7 +46,7 @@ class ChannelHistoryTests {
 
 	@Test
 	void fillsAGapFromTheStoreBeforeTheNewerMessage() {
-		List<BusEvent> published = publish(4);
+		List<BusEvent.Frame> published = publish(4);
 		deliver(published.get(0));
 		deliver(published.get(3));
 		assertThat(offsets()).containsExactly(1L, 2L, 3L, 4L);
@@ -66,14 +66,14 @@ class ChannelHistoryTests {
 	@Test
 	void holdsLiveMessagesUntilTheJoinsReplyWentOut() {
 		Recoveries recoveries = new Recoveries(this.history);
-		List<BusEvent> before = publish(2);
+		List<BusEvent.Frame> before = publish(2);
 		String epoch = this.history.store()
 			.read("room:lobby", this.history.retention(HistoryFamily.ROOMS), -1, -1, 1)
 			.epoch();
 		Recoveries.Joined joined = recoveries.join(HistoryFamily.ROOMS, "lobby", this.alice, new Recover(1, epoch), () -> {
 		}, () -> {
 		});
-		List<BusEvent> after = publish(2);
+		List<BusEvent.Frame> after = publish(2);
 		deliver(before.get(1));
 		deliver(after.get(0));
 		assertThat(this.transport.texts()).isEmpty();
@@ -88,7 +88,7 @@ class ChannelHistoryTests {
 	void aJoinAheadOfTheNodeGetsNoCopyOfWhatItWasReplayed() {
 		FakeTransport bobTransport = new FakeTransport();
 		ClientSession bob = TestSessions.session("bob", bobTransport);
-		List<BusEvent> published = publish(3);
+		List<BusEvent.Frame> published = publish(3);
 		this.history.deliver(HistoryFamily.ROOMS, "lobby", published.get(0), frame(published.get(0)), Set.of(bob),
 				this.sender);
 		String epoch = published.get(0).epoch();
@@ -97,7 +97,7 @@ class ChannelHistoryTests {
 				}, () -> {
 				});
 		joined.afterReply().run();
-		for (BusEvent late : published.subList(1, 3)) {
+		for (BusEvent.Frame late : published.subList(1, 3)) {
 			this.history.deliver(HistoryFamily.ROOMS, "lobby", late, frame(late), Set.of(bob, this.alice), this.sender);
 		}
 		BusEvent next = publish(1).get(0);
@@ -110,14 +110,14 @@ class ChannelHistoryTests {
 		return OutboundFrame.of(event.body(), "room_message");
 	}
 
-	private List<BusEvent> publish(int count) {
+	private List<BusEvent.Frame> publish(int count) {
 		return IntStream.range(0, count).mapToObj((i) -> publishFrom(null)).toList();
 	}
 
-	private BusEvent publishFrom(String sender) {
-		BusEvent[] stamped = new BusEvent[1];
-		this.history.publish(new BusEvent("room.lobby", "room", "{\"type\":\"room_message\",\"room\":\"lobby\"}", "node",
-				sender), (event) -> {
+	private BusEvent.Frame publishFrom(String sender) {
+		BusEvent.Frame[] stamped = new BusEvent.Frame[1];
+		this.history.publish(new BusEvent.Frame("room.lobby", "room", "{\"type\":\"room_message\",\"room\":\"lobby\"}",
+				"node", sender), (event) -> {
 					stamped[0] = event;
 					return CompletableFuture.completedStage(null);
 				});

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wsgateway.bus.BusEvent;
-import io.wsgateway.bus.EventBus;
+import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.testsupport.MessagingEndToEndTest;
 import io.wsgateway.testsupport.RedisServer;
 import io.wsgateway.testsupport.TestClient;
@@ -64,8 +64,9 @@ class HistoryEndToEndTests {
 	@LocalServerPort
 	private int port;
 
+
 	@Autowired
-	private EventBus bus;
+	private EventDispatcher dispatcher;
 
 	@Autowired
 	private StringRedisTemplate redis;
@@ -204,7 +205,7 @@ class HistoryEndToEndTests {
 		TestClient alice = join(client("alice"), room);
 		TestClient bob = join(client("bob"), room);
 		say(bob, room, 1);
-		this.bus.publish(new BusEvent("room." + room, null, "{\"payload\":{\"n\":2}}", null, null));
+		this.dispatcher.dispatch(new BusEvent.Backend("room." + room, "{\"payload\":{\"n\":2}}"));
 		List<JsonNode> received = alice.take(2, TestClient.TIMEOUT);
 		assertThat(offsets(received)).containsExactly(1L, 2L);
 		assertThat(received.get(1).get("from").asString()).isEqualTo("system");

@@ -62,7 +62,7 @@ class HistoryStoreDownTests {
 	@Test
 	void refusesToPublishWithoutAnOffset() {
 		AtomicBoolean published = new AtomicBoolean();
-		assertThatThrownBy(() -> this.history.publish(new BusEvent("room.lobby", "room", "{}", "node", null), (event) -> {
+		assertThatThrownBy(() -> this.history.publish(new BusEvent.Frame("room.lobby", "room", "{}", "node", null), (event) -> {
 			published.set(true);
 			return CompletableFuture.completedStage(null);
 		})).isInstanceOfSatisfying(GatewayException.class,

@@ -100,7 +100,7 @@ class NotificationEventListenerTests {
 		subscribe("alice", laptop);
 		subscribe("bob", bobs);
 
-		this.listener.onEvent(new BusEvent("notification.user.alice", null, "{\"id\":\"n1\",\"title\":\"t\"}", null, null));
+		this.listener.onEvent(new BusEvent.Backend("notification.user.alice", "{\"id\":\"n1\",\"title\":\"t\"}"));
 
 		assertThat(phone.texts()).singleElement().satisfies((text) -> {
 			JsonNode frame = this.codec.parse(text);
@@ -119,7 +119,7 @@ class NotificationEventListenerTests {
 		subscribe("alice", alice);
 		subscribe("bob", bob);
 
-		this.listener.onEvent(new BusEvent("notification.broadcast", null, "{\"message\":\"m\"}", null, null));
+		this.listener.onEvent(new BusEvent.Backend("notification.broadcast", "{\"message\":\"m\"}"));
 
 		assertThat(alice.texts()).hasSize(1);
 		assertThat(bob.texts()).isEqualTo(alice.texts());
@@ -131,7 +131,7 @@ class NotificationEventListenerTests {
 		subscribe("alice", alice);
 		String frame = "{\"type\":\"notification\",\"id\":\"n9\",\"title\":\"t\",\"message\":null,\"data\":null,\"createdAt\":\"2030-01-01T00:00:00Z\"}";
 
-		this.listener.onEvent(new BusEvent("notification.user.alice", "notification", frame, "node-2", null));
+		this.listener.onEvent(new BusEvent.Frame("notification.user.alice", "notification", frame, "node-2", null));
 
 		assertThat(alice.texts()).containsExactly(frame);
 	}
@@ -142,7 +142,7 @@ class NotificationEventListenerTests {
 		FakeTransport alice = new FakeTransport();
 		subscribe("alice", alice);
 
-		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent(key, null, "{\"title\":\"t\"}", null, null)))
+		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent.Backend(key, "{\"title\":\"t\"}")))
 			.isInstanceOf(MalformedEventException.class);
 		assertThat(alice.texts()).isEmpty();
 	}

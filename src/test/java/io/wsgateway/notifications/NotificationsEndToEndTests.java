@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.testsupport.MessagingEndToEndTest;
@@ -46,6 +47,9 @@ class NotificationsEndToEndTests {
 
 	@Autowired
 	private EventBus bus;
+
+	@Autowired
+	private EventDispatcher dispatcher;
 
 	@Autowired
 	private NotificationSubscriptions subscriptions;
@@ -221,7 +225,7 @@ class NotificationsEndToEndTests {
 
 	private void publish(String routingKey, String body) {
 		// as a backend would: no kind, no origin, nothing excluded
-		this.bus.publish(new BusEvent(routingKey, null, body, null, null));
+		this.dispatcher.dispatch(new BusEvent.Backend(routingKey, body));
 	}
 
 	private RecordingEventBus recorder() {

@@ -48,7 +48,7 @@ class RoomEventListenerTests {
 		this.hub.join(RoomFamily.room("lobby"), this.bob);
 		String frame = "{\"type\":\"room_message\",\"room\":\"lobby\",\"from\":\"alice\",\"payload\":1,\"timestamp\":\"2030-01-01T00:00:00Z\"}";
 
-		this.listener.onEvent(new BusEvent("room.lobby", "room", frame, "node-1", this.alice.id()));
+		this.listener.onEvent(new BusEvent.Frame("room.lobby", "room", frame, "node-1", this.alice.id()));
 
 		assertThat(this.aliceTransport.texts()).isEmpty();
 		assertThat(this.bobTransport.texts()).containsExactly(frame);
@@ -60,7 +60,7 @@ class RoomEventListenerTests {
 		this.hub.join(RoomFamily.room("lobby"), this.alice);
 		this.hub.join(RoomFamily.room("lobby"), this.bob);
 
-		this.listener.onEvent(new BusEvent("room.lobby", null, "{\"from\":\"game\",\"payload\":{\"k\":1}}", null, null));
+		this.listener.onEvent(new BusEvent.Backend("room.lobby", "{\"from\":\"game\",\"payload\":{\"k\":1}}"));
 
 		JsonNode message = this.codec.parse(this.aliceTransport.texts().get(0));
 		assertThat(message.get("type").asString()).isEqualTo("room_message");
@@ -74,7 +74,7 @@ class RoomEventListenerTests {
 	void ignoresAnEventForARoomWithoutLocalMembers() {
 		this.hub.join(RoomFamily.room("lobby"), this.alice);
 
-		this.listener.onEvent(new BusEvent("room.empty", null, "{\"payload\":1}", null, null));
+		this.listener.onEvent(new BusEvent.Backend("room.empty", "{\"payload\":1}"));
 
 		assertThat(this.aliceTransport.texts()).isEmpty();
 	}
@@ -82,7 +82,7 @@ class RoomEventListenerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "room.", "room.bad room", "room.a/b" })
 	void rejectsAnInvalidRoomInTheKey(String key) {
-		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent(key, null, "{}", null, null)))
+		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent.Backend(key, "{}")))
 			.isInstanceOf(MalformedEventException.class);
 	}
 
@@ -90,7 +90,7 @@ class RoomEventListenerTests {
 	void rejectsABackendBodyThatIsNotJson() {
 		this.hub.join(RoomFamily.room("lobby"), this.alice);
 
-		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent("room.lobby", null, "{oops", null, null)))
+		assertThatThrownBy(() -> this.listener.onEvent(new BusEvent.Backend("room.lobby", "{oops")))
 			.isInstanceOf(MalformedEventException.class);
 		assertThat(this.aliceTransport.texts()).isEmpty();
 	}
@@ -132,7 +132,7 @@ class RoomEventListenerTests {
 				RecordingEventBus.fake());
 		String frame = "{\"type\":\"broadcast\",\"from\":\"root\",\"payload\":1,\"timestamp\":\"2030-01-01T00:00:00Z\"}";
 
-		global.onEvent(new BusEvent("broadcast.all", "broadcast", frame, "node-1", null));
+		global.onEvent(new BusEvent.Frame("broadcast.all", "broadcast", frame, "node-1", null));
 
 		assertThat(this.aliceTransport.texts()).containsExactly(frame);
 		assertThat(this.bobTransport.texts()).containsExactly(frame);

@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.bus.MalformedEventException;
 import io.wsgateway.hub.Channel;
 import io.wsgateway.hub.ChannelHub;
@@ -56,6 +57,9 @@ class RoomsEndToEndTests {
 
 	@Autowired
 	private EventBus bus;
+
+	@Autowired
+	private EventDispatcher dispatcher;
 
 	@Autowired
 	private ChannelHub hub;
@@ -333,9 +337,8 @@ class RoomsEndToEndTests {
 		alice.request(message("join_room", "room", room));
 		bob.request(message("join_room", "room", room));
 
-		this.bus.publish(new BusEvent("room." + room, null, "{\"from\":\"game-server\",\"payload\":{\"score\":3}}",
-				null, null));
-		this.bus.publish(new BusEvent("room." + room, null, "{\"score\":4}", null, null));
+		this.dispatcher.dispatch(new BusEvent.Backend("room." + room, "{\"from\":\"game-server\",\"payload\":{\"score\":3}}"));
+		this.dispatcher.dispatch(new BusEvent.Backend("room." + room, "{\"score\":4}"));
 
 		for (TestClient member : List.of(alice, bob)) {
 			JsonNode first = member.next();
@@ -359,9 +362,9 @@ class RoomsEndToEndTests {
 		TestClient alice = connect("alice-" + this.u);
 		alice.request(message("join_room", "room", room));
 
-		assertThatThrownBy(() -> this.bus.publish(new BusEvent("room." + room, null, "not json", null, null)))
+		assertThatThrownBy(() -> this.dispatcher.dispatch(new BusEvent.Backend("room." + room, "not json")))
 			.isInstanceOf(MalformedEventException.class);
-		assertThatThrownBy(() -> this.bus.publish(new BusEvent("room." + room + " x", null, "{}", null, null)))
+		assertThatThrownBy(() -> this.dispatcher.dispatch(new BusEvent.Backend("room." + room + " x", "{}")))
 			.isInstanceOf(MalformedEventException.class);
 
 		assertNothingQueued(alice);

@@ -61,7 +61,7 @@ public final class RecordingEventBus implements EventBus {
 	}
 
 	@Override
-	public CompletionStage<Void> publish(BusEvent event) {
+	public CompletionStage<Void> publish(BusEvent.Frame event) {
 		this.published.add(event);
 		return (this.delegate != null) ? this.delegate.publish(event) : DONE;
 	}
@@ -73,7 +73,7 @@ public final class RecordingEventBus implements EventBus {
 	}
 
 	@Override
-	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+	public CompletionStage<Void> publishWithBackend(BusEvent.Frame event, String backendRoutingKey) {
 		this.published.add(event);
 		this.backend.add(new BackendEvent(backendRoutingKey, event.body()));
 		return (this.delegate != null) ? this.delegate.publishWithBackend(event, backendRoutingKey) : DONE;

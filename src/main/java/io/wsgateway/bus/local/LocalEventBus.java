@@ -36,7 +36,7 @@ class LocalEventBus implements EventBus {
 	}
 
 	@Override
-	public CompletionStage<Void> publish(BusEvent event) {
+	public CompletionStage<Void> publish(BusEvent.Frame event) {
 		this.metering.published(event.kind());
 		this.dispatcher.dispatch(event);
 		return DONE;
@@ -49,7 +49,7 @@ class LocalEventBus implements EventBus {
 	}
 
 	@Override
-	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+	public CompletionStage<Void> publishWithBackend(BusEvent.Frame event, String backendRoutingKey) {
 		return publish(event);
 	}
 

@@ -48,7 +48,7 @@ final class BusMessages {
 	}
 
 	/** Returns the headers of a gateway event from this node instance, in a map the publisher adds to. */
-	static Map<String, Object> headers(BusEvent event, String instanceId) {
+	static Map<String, Object> headers(BusEvent.Frame event, String instanceId) {
 		Map<String, Object> headers = new HashMap<>(8);
 		headers.put(ORIGIN, instanceId);
 		if (event.kind() != null) {
@@ -86,11 +86,14 @@ final class BusMessages {
 				routingKey = routingKey.substring(routingKeyPrefix.length());
 			}
 		}
+		String body = new String(message.getBody(), StandardCharsets.UTF_8);
+		String origin = header(properties, ORIGIN);
+		if (origin == null) {
+			return new BusEvent.Backend(routingKey, body, properties.getMessageId());
+		}
 		Object offset = properties.getHeader(OFFSET);
-		return new BusEvent(routingKey, header(properties, KIND),
-				new String(message.getBody(), StandardCharsets.UTF_8), header(properties, ORIGIN),
-				header(properties, EXCLUDE), (offset instanceof Number number) ? number.longValue() : 0,
-				header(properties, EPOCH), properties.getMessageId());
+		return new BusEvent.Frame(routingKey, header(properties, KIND), body, origin, header(properties, EXCLUDE),
+				(offset instanceof Number number) ? number.longValue() : 0, header(properties, EPOCH));
 	}
 
 	/** Returns the message's {@link #SEQUENCE}, or -1 without one (a backend's). */

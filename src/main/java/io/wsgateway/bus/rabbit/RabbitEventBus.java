@@ -107,7 +107,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	}
 
 	@Override
-	public CompletionStage<Void> publish(BusEvent event) {
+	public CompletionStage<Void> publish(BusEvent.Frame event) {
 		return guarded(() -> {
 			this.metering.published(event.kind());
 			BusTracing.Publish trace = this.tracing.publishing(this.properties.exchange(), event.routingKey());
@@ -119,7 +119,7 @@ class RabbitEventBus implements EventBus, ConnectionListener, MessageListener {
 	}
 
 	@Override
-	public CompletionStage<Void> publishWithBackend(BusEvent event, String backendRoutingKey) {
+	public CompletionStage<Void> publishWithBackend(BusEvent.Frame event, String backendRoutingKey) {
 		return guarded(() -> {
 			this.metering.published(event.kind());
 			Map<String, Object> headers = BusMessages.headers(event, this.instanceId);
