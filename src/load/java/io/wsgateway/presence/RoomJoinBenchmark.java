@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.wsgateway.NodeIdentity;
 import io.wsgateway.NodeProperties;
+import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
@@ -47,7 +48,8 @@ public class RoomJoinBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		GatewayMetrics metrics = TestGatewayMetrics.create();
-		this.presence = new ClusterPresence(RecordingEventBus.fake(), new MessageCodec(), metrics,
+		this.presence = new ClusterPresence(RecordingEventBus.fake(),
+				TestHubs.hub(RecordingEventBus.fake()), new MessageCodec(), metrics,
 				new NodeIdentity(new NodeProperties("jmh")),
 				new PresenceProperties(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15)));
 		for (int i = 0; i < this.members; i++) {

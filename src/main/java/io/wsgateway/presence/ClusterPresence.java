@@ -20,6 +20,7 @@ import io.wsgateway.NodeIdentity;
 import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.BusEventListener;
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.ops.GatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
@@ -94,7 +95,7 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 
 	private final PresenceReplication replication;
 
-	ClusterPresence(EventBus bus, MessageCodec codec, GatewayMetrics metrics, NodeIdentity node,
+	ClusterPresence(EventBus bus, ChannelHub hub, MessageCodec codec, GatewayMetrics metrics, NodeIdentity node,
 			PresenceProperties properties) {
 		this.properties = properties;
 		this.node = node.name();
@@ -107,7 +108,7 @@ public class ClusterPresence implements SessionEvents, BusEventListener, SmartIn
 		this.scheduler.setRemoveOnCancelPolicy(true);
 		Instant startedAt = Instant.now();
 		this.directory = new NodeDirectory(this.instance, startedAt, properties.nodeTimeout());
-		this.notifier = new PresenceNotifier(codec, bus, this.directory::isOldest);
+		this.notifier = new PresenceNotifier(codec, bus, hub, this.directory::isOldest);
 		this.ledger = new PresenceLedger(properties.gracePeriod(), this::schedule, this.notifier);
 		this.replication = new PresenceReplication(bus, codec.mapper(), metrics, properties, this.instance, this.node,
 				startedAt, this.ledger, this.directory, this::localSessions);

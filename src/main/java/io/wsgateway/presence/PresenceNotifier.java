@@ -10,10 +10,10 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import io.wsgateway.bus.EventBus;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.protocol.ServerMessage;
 import io.wsgateway.session.ClientSession;
-import io.wsgateway.session.OutboundFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,16 +63,20 @@ final class PresenceNotifier implements PresenceLedger.Events {
 
 	private final EventBus bus;
 
+	private final ChannelHub hub;
+
 	private final BooleanSupplier publishesForBackends;
 
 	/**
+	 * @param hub whose fan-out delivers the events to the watchers
 	 * @param publishesForBackends whether this node is, right now, the one that publishes
 	 * the backend's presence events
 	 */
-	PresenceNotifier(MessageCodec codec, EventBus bus, BooleanSupplier publishesForBackends) {
+	PresenceNotifier(MessageCodec codec, EventBus bus, ChannelHub hub, BooleanSupplier publishesForBackends) {
 		this.codec = codec;
 		this.mapper = codec.mapper();
 		this.bus = bus;
+		this.hub = hub;
 		this.publishesForBackends = publishesForBackends;
 	}
 
@@ -122,8 +126,7 @@ final class PresenceNotifier implements PresenceLedger.Events {
 			}
 		}
 		if (!targets.isEmpty()) {
-			OutboundFrame frame = this.codec.encode(new PresenceMessage(room, userId, action));
-			targets.forEach((target) -> target.send(frame));
+			this.hub.deliver(targets, this.codec.encode(new PresenceMessage(room, userId, action)), null);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.wsgateway.NodeIdentity;
 import io.wsgateway.NodeProperties;
+import io.wsgateway.hub.TestHubs;
 import io.wsgateway.ops.TestGatewayMetrics;
 import io.wsgateway.protocol.MessageCodec;
 import io.wsgateway.session.ClientSession;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Which of one node's connections hear of arrivals and departures, without a grace period or a broker. */
 class ClusterPresenceTests {
 
-	private final ClusterPresence presence = new ClusterPresence(RecordingEventBus.fake(), new MessageCodec(),
+	private final ClusterPresence presence = new ClusterPresence(RecordingEventBus.fake(),
+			TestHubs.hub(RecordingEventBus.fake()), new MessageCodec(),
 			TestGatewayMetrics.create(), new NodeIdentity(new NodeProperties("test")),
 			new PresenceProperties(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15)));
 
