@@ -34,11 +34,6 @@ public class NotificationSubscriptions {
 		this.hub.leave(NotificationFamily.EVERYONE, session);
 	}
 
-	/** Returns the user's subscribed sessions on this node. */
-	Set<ClientSession> subscribers(String userId) {
-		return this.hub.members(NotificationFamily.user(userId));
-	}
-
 	/** Returns every subscribed session on this node. */
 	public Set<ClientSession> subscribers() {
 		return this.hub.members(NotificationFamily.EVERYONE);

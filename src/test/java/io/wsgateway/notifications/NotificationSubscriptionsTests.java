@@ -38,9 +38,9 @@ class NotificationSubscriptionsTests {
 
 		assertThat(this.bus.bindingCalls()).containsExactly("bind notification.user.alice",
 				"bind notification.broadcast", "bind notification.user.bob");
-		assertThat(this.subscriptions.subscribers("alice")).containsExactlyInAnyOrder(this.alicePhone,
+		assertThat(this.hub.members(NotificationFamily.user("alice"))).containsExactlyInAnyOrder(this.alicePhone,
 				this.aliceLaptop);
-		assertThat(this.subscriptions.subscribers("bob")).containsExactly(this.bob);
+		assertThat(this.hub.members(NotificationFamily.user("bob"))).containsExactly(this.bob);
 		assertThat(this.subscriptions.subscribers()).containsExactlyInAnyOrder(this.alicePhone, this.aliceLaptop,
 				this.bob);
 		assertThat(this.hub.subscriptionsOf(this.alicePhone)).containsExactly("notifications");
@@ -53,7 +53,7 @@ class NotificationSubscriptionsTests {
 
 		assertThat(this.bus.bindingCalls()).containsExactly("bind notification.user.alice",
 				"bind notification.broadcast");
-		assertThat(this.subscriptions.subscribers("alice")).containsExactly(this.alicePhone);
+		assertThat(this.hub.members(NotificationFamily.user("alice"))).containsExactly(this.alicePhone);
 	}
 
 	@Test
@@ -68,7 +68,7 @@ class NotificationSubscriptionsTests {
 
 		this.subscriptions.unsubscribe(this.aliceLaptop);
 		assertThat(this.bus.bindingCalls()).containsExactly("unbind notification.user.alice");
-		assertThat(this.subscriptions.subscribers("alice")).isEmpty();
+		assertThat(this.hub.members(NotificationFamily.user("alice"))).isEmpty();
 
 		this.subscriptions.unsubscribe(this.bob);
 		assertThat(this.bus.bindingCalls()).containsExactly("unbind notification.user.alice",

@@ -7,6 +7,7 @@ import io.wsgateway.bus.BusEvent;
 import io.wsgateway.bus.EventBus;
 import io.wsgateway.bus.EventDispatcher;
 import io.wsgateway.bus.MalformedEventException;
+import io.wsgateway.hub.ChannelHub;
 import io.wsgateway.session.ClientSession;
 import io.wsgateway.testsupport.MessagingEndToEndTest;
 import io.wsgateway.testsupport.RecordingEventBus;
@@ -52,7 +53,7 @@ class NotificationsEndToEndTests {
 	private EventDispatcher dispatcher;
 
 	@Autowired
-	private NotificationSubscriptions subscriptions;
+	private ChannelHub hub;
 
 	private final List<TestClient> clients = new ArrayList<>();
 
@@ -82,14 +83,14 @@ class NotificationsEndToEndTests {
 		assertThat(subscribed.get("id").asString()).isEqualTo("s-1");
 		assertThat(subscribed.get("service").asString()).isEqualTo("notifications");
 		assertThat(subscribed.get("status").asString()).isEqualTo("subscribed");
-		assertThat(this.subscriptions.subscribers(this.alice)).extracting(ClientSession::id)
+		assertThat(this.hub.members(NotificationFamily.user(this.alice))).extracting(ClientSession::id)
 			.containsExactly(client.connectionId());
 
 		JsonNode unsubscribed = client.request(message("unsubscribe_notifications", "id", "s-2"));
 		assertFields(unsubscribed, "type", "id", "service", "status");
 		assertThat(unsubscribed.get("service").asString()).isEqualTo("notifications");
 		assertThat(unsubscribed.get("status").asString()).isEqualTo("unsubscribed");
-		assertThat(this.subscriptions.subscribers(this.alice)).isEmpty();
+		assertThat(this.hub.members(NotificationFamily.user(this.alice))).isEmpty();
 		assertThat(recorder().bindingCalls("notification.user." + this.alice)).containsExactly(
 				"bind notification.user." + this.alice, "unbind notification.user." + this.alice);
 
